@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/* Per-CPU one-shot timers on the LAPIC timer (TSC-deadline mode when the
+ * CPU has it, else one-shot count-down). Each CPU keeps a sorted list and
+ * programs the hardware for its head.
+ *
+ * Locking: a CPU's list is only touched by that CPU with interrupts off.
+ */
+#include <hv/apic.h>
+#include <hv/panic.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/time.h>
+#include <hv/traps.h>
+#include <hv/x86.h>
+
+#define TIMER_MIN_NS 10000ULL /* never program closer than 10 us */
+
+void timer_init(struct timer *t, void (*fn)(void *), void *data, const char *name)
+{
+    t->next = NULL;
+    t->expires = 0;
+    t->fn = fn;
+    t->data = data;
+    t->name = name;
+    t->armed = false;
+}
+
+static void timer_hw_program(uint64_t deadline_ns)
+{
+    uint64_t now = now_ns(), delta;
+
+    this_cpu()->timer_deadline = deadline_ns;
+    delta = deadline_ns > now + TIMER_MIN_NS ? deadline_ns - now : TIMER_MIN_NS;
+    if (apic_tsc_deadline) {
+        wrmsr(MSR_TSC_DEADLINE, rdtsc() + delta * tsc_khz / 1000000);
+        return;
+    }
+    /* Count-down at divider 1; clamp to the 32-bit counter. */
+    uint64_t ticks = delta * lapic_timer_khz / 1000000;
+
+    apic->write(APIC_TMICT, (uint32_t)MIN(MAX(ticks, 1ULL), 0xffffffffULL));
+}
+
+static void timer_list_remove(struct percpu *pc, struct timer *t)
+{
+    for (struct timer **pp = &pc->timer_head; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    }
+    t->armed = false;
+}
+
+static void timer_list_insert(struct percpu *pc, struct timer *t)
+{
+    struct timer **pp = &pc->timer_head;
+
+    while (*pp && (*pp)->expires <= t->expires)
+        pp = &(*pp)->next;
+    t->next = *pp;
+    *pp = t;
+    t->armed = true;
+}
+
+void timer_set(struct timer *t, uint64_t expires_ns)
+{
+    uint64_t flags = local_irq_save();
+    struct percpu *pc = this_cpu();
+
+    if (t->armed) {
+        ASSERT(t->cpu == pc->cpu_id);
+        timer_list_remove(pc, t);
+    }
+    t->expires = expires_ns;
+    t->cpu = pc->cpu_id;
+    timer_list_insert(pc, t);
+    if (pc->timer_head == t)
+        timer_hw_program(expires_ns);
+    local_irq_restore(flags);
+}
+
+void timer_stop(struct timer *t)
+{
+    uint64_t flags = local_irq_save();
+
+    if (t->armed)
+        timer_list_remove(this_cpu(), t);
+    local_irq_restore(flags);
+}
+
+/* Softirq: run every expired timer, then program the next deadline. */
+static void timer_softirq(void)
+{
+    struct percpu *pc = this_cpu();
+    uint64_t flags = local_irq_save();
+    struct timer *t;
+
+    while ((t = pc->timer_head) && t->expires <= now_ns()) {
+        timer_list_remove(pc, t);
+        local_irq_restore(flags);
+        t->fn(t->data);
+        flags = local_irq_save();
+    }
+    if (pc->timer_head)
+        timer_hw_program(pc->timer_head->expires);
+    else
+        pc->timer_deadline = 0;
+    local_irq_restore(flags);
+}
+
+static void timer_interrupt(struct cpu_regs *regs)
+{
+    (void)regs;
+    this_cpu()->timer_irqs++;
+    softirq_raise(SOFTIRQ_TIMER);
+}
+
+void timers_cpu_init(void)
+{
+    uint32_t mode = apic_tsc_deadline ? APIC_TIMER_TSC_DEADLINE : APIC_TIMER_ONESHOT;
+
+    if (this_cpu()->cpu_id == 0) {
+        irq_register(VEC_TIMER, timer_interrupt);
+        softirq_register(SOFTIRQ_TIMER, timer_softirq);
+    }
+    apic->write(APIC_TDCR, 0xb);
+    apic->write(APIC_LVT_TIMER, mode | VEC_TIMER);
+}
+
+void timers_dump(void)
+{
+    uint64_t now = now_ns();
+
+    printk("Timers at %lu ns (%s mode):\n", now,
+           apic_tsc_deadline ? "TSC-deadline" : "one-shot");
+    for (unsigned int c = 0; c < MAX_CPUS; c++) {
+        struct percpu *pc = percpu_of[c];
+
+        if (!pc || !pc->online)
+            continue;
+        printk("  CPU%u: %lu timer interrupts, next deadline %lu ns\n", c,
+               pc->timer_irqs, pc->timer_deadline);
+        /* Lists of other CPUs may change under us; this is debug output. */
+        for (struct timer *t = pc->timer_head; t; t = t->next)
+            printk("    %-16s expires in %ld us\n", t->name,
+                   (long)(t->expires - now) / 1000);
+    }
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* Thin wrappers over privileged x86 instructions (hypervisor build only). */
+#ifndef HV_X86_H
+#define HV_X86_H
+
+#include <hv/types.h>
+
+#define MSR_EFER 0xc0000080
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_APIC_BASE 0x1b
+#define MSR_TSC_DEADLINE 0x6e0
+#define EFER_LME (1U << 8)
+#define EFER_NXE (1U << 11)
+#define CR0_WP (1UL << 16)
+#define CR4_PGE (1UL << 7)
+#define X86_EFLAGS_IF (1UL << 9)
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+
+    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+    asm volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+
+    asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+                 "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+struct cpuid_regs {
+    uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid_count(uint32_t leaf, uint32_t sub)
+{
+    struct cpuid_regs r;
+
+    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                 : "a"(leaf), "c"(sub));
+    return r;
+}
+
+static inline struct cpuid_regs cpuid(uint32_t leaf)
+{
+    return cpuid_count(leaf, 0);
+}
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+#define DEFINE_CR(n)                                                  \
+    static inline uint64_t read_cr##n(void)                           \
+    {                                                                 \
+        uint64_t v;                                                   \
+        asm volatile("mov %%cr" #n ", %0" : "=r"(v));                 \
+        return v;                                                     \
+    }                                                                 \
+    static inline void write_cr##n(uint64_t v)                        \
+    {                                                                 \
+        asm volatile("mov %0, %%cr" #n : : "r"(v) : "memory");        \
+    }
+DEFINE_CR(0)
+DEFINE_CR(2)
+DEFINE_CR(3)
+DEFINE_CR(4)
+#undef DEFINE_CR
+
+static inline void local_irq_disable(void) { asm volatile("cli" ::: "memory"); }
+static inline void local_irq_enable(void) { asm volatile("sti" ::: "memory"); }
+static inline void halt(void) { asm volatile("hlt" ::: "memory"); }
+/* Enable interrupts and halt with no window in between (STI shadow). */
+static inline void safe_halt(void) { asm volatile("sti; hlt" ::: "memory"); }
+static inline void cpu_relax(void) { __builtin_ia32_pause(); }
+
+static inline uint64_t local_save_flags(void)
+{
+    uint64_t f;
+
+    asm volatile("pushfq; popq %0" : "=r"(f));
+    return f;
+}
+
+static inline uint64_t local_irq_save(void)
+{
+    uint64_t f = local_save_flags();
+
+    local_irq_disable();
+    return f;
+}
+
+static inline void local_irq_restore(uint64_t f)
+{
+    if (f & X86_EFLAGS_IF)
+        local_irq_enable();
+}
+
+static inline void invlpg(vaddr_t va)
+{
+    asm volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline void io_delay(void)
+{
+    outb(0x80, 0);
+}
+
+#endif /* HV_X86_H */
