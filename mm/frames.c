@@ -83,12 +83,16 @@ void frames_init(const struct memmap *m)
     for (unsigned int i = 0; i < m->nr; i++) {
         const struct memmap_entry *e = &m->e[i];
 
-        if (e->type != MEMMAP_RAM)
+        paddr_t base = ROUNDUP(e->base, PAGE_SIZE);
+        paddr_t end = ROUNDDOWN(e->base + e->len, PAGE_SIZE);
+
+        /* Only whole frames are RAM we can use. */
+        if (e->type != MEMMAP_RAM || end <= base)
             continue;
-        mem_stats.map_ram += e->len >> PAGE_SHIFT;
-        if (e->base < MiB(1))
-            mem_stats.low_kept += (MIN(e->base + e->len, MiB(1)) - e->base) >> PAGE_SHIFT;
-        frames_add(e->base, e->base + e->len);
+        mem_stats.map_ram += (end - base) >> PAGE_SHIFT;
+        if (base < MiB(1))
+            mem_stats.low_kept += (MIN(end, MiB(1)) - base) >> PAGE_SHIFT;
+        frames_add(base, end);
     }
     mem_stats.image = (IMAGE_END_PA - IMAGE_START_PA) >> PAGE_SHIFT;
     mem_stats.early = (early_end - early_start) >> PAGE_SHIFT;

@@ -24,6 +24,7 @@ struct memmap boot_memmap;
 void memmap_print(const struct memmap *m);
 void mem_summary_print(void);
 void debugkeys_init(void);
+void timer_selftest(void);
 
 static const void *acpi_map_fw(void *opaque, paddr_t pa, size_t len)
 {
@@ -101,6 +102,7 @@ static __noreturn void start_mica_percpu(void)
     local_irq_enable();
     smp_bring_up(&acpi_info, (unsigned int)boot_opts.max_cpus);
     printk("%u CPU%s online\n", nr_cpus_online, nr_cpus_online == 1 ? "" : "s");
+    timer_selftest();
     debugkeys_init();
     fault_inject_maybe();
     printk("Boot complete: no domains configured. Debug keys: 'h' for help\n");

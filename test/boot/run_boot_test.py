@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boot Mica in QEMU for one scenario of scenarios.py and check the serial
+log and the exit status; on failure print why and the tail of the log."""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenarios import SCENARIOS  # noqa: E402
+
+MEM_MIB = {"128M": 128, "256M": 256, "4G": 4096}
+
+
+def qemu_command(sc, build, iso_dir):
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", sc["cpu"],
+           "-accel", "tcg", "-smp", str(sc["smp"]), "-m", sc["mem"],
+           "-device", "intel-iommu", "-display", "none", "-no-reboot",
+           "-serial", "stdio", "-monitor", "none",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    elf = os.path.join(build, "mica.elf")
+    if sc["boot"] == "kernel":
+        return cmd + ["-kernel", elf, "-append", sc["args"]]
+    iso = os.path.join(iso_dir, "mica.iso")
+    subprocess.run(["sh", os.path.join(ROOT, "scripts", "mkiso.sh"), elf, iso]
+                   + sc["args"].split(), check=True)
+    return cmd + ["-cdrom", iso]
+
+
+class Console:
+    """QEMU's serial port on pipes: a reader thread collects lines."""
+
+    def __init__(self, cmd, log_path):
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.lines = []
+        self.log = open(log_path, "w")
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            line = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line)
+            with self.lock:
+                self.lines.append(line)
+            self.log.write(line + "\n")
+            self.log.flush()
+
+    def wait_for(self, regex, deadline):
+        pat = re.compile(regex)
+        while time.time() < deadline:
+            with self.lock:
+                if any(pat.search(line) for line in self.lines):
+                    return True
+            if self.proc.poll() is not None:
+                time.sleep(0.2)
+                with self.lock:
+                    return any(pat.search(line) for line in self.lines)
+            time.sleep(0.05)
+        return False
+
+    def type(self, keys):
+        self.proc.stdin.write(keys.encode())
+        self.proc.stdin.flush()
+
+
+def check_in_order(lines, patterns):
+    i = 0
+    for pat in patterns:
+        rx = re.compile(pat)
+        while i < len(lines) and not rx.search(lines[i]):
+            i += 1
+        if i == len(lines):
+            return f"expected line not found (in order): /{pat}/"
+        i += 1
+    return None
+
+
+def check_cpus(lines, sc):
+    want = sc["smp"]
+    online = [line for line in lines if re.search(r"CPU\d+ online \(APIC id", line)]
+    summary = [line for line in lines if re.search(r"\(mica\) \d+ CPUs? online$", line)]
+    if len(online) != want:
+        return f"{len(online)} 'CPUn online' lines, expected {want}"
+    if not summary or int(summary[-1].split()[1]) != want:
+        return f"summary line {summary[-1:]} does not say {want} CPUs"
+    return None
+
+
+def parse_memory(lines):
+    """Whole 4 KiB frames of RAM in the first printed map, and the summary
+    line that follows it (the 'm' key prints both again later)."""
+    frames = 0
+    for line in lines:
+        if "KiB RAM in map" in line:
+            return frames * 4096, line
+        m = re.search(r"\(mica\)   ([0-9a-f]{16}) - ([0-9a-f]{16}) RAM$", line)
+        if m:
+            base, end = int(m.group(1), 16), int(m.group(2), 16)
+            frames += max(0, end // 4096 - (base + 4095) // 4096)
+    return frames * 4096, None
+
+
+def check_memory(lines, sc):
+    """The map's RAM must agree with -m, and the free memory reported must
+    be exactly the map's RAM less what Mica itself keeps or uses."""
+    ram, summary = parse_memory(lines)
+    if not summary:
+        return "no 'Memory:' summary line"
+    nums = [int(n) for n in re.findall(r"(\d+) KiB", summary)]
+    map_kib, free, low, image, early, used = nums
+    if map_kib != ram // 1024:
+        return f"summary says {map_kib} KiB RAM, the printed map sums to {ram // 1024}"
+    if free + low + image + early + used != map_kib:
+        return (f"free {free} + kept {low} + image {image} + early {early} + "
+                f"allocated {used} != {map_kib} KiB in map")
+    limit = MEM_MIB[sc["mem"]] * 1024
+    if "ram<=64M" in sc["checks"]:
+        limit = 64 * 1024
+        if map_kib > limit:
+            return f"{map_kib} KiB RAM despite mem=64M"
+        return None
+    # QEMU's firmware keeps under 1 MiB of -m (the 640 KiB-1 MiB hole and
+    # its tables at the top of low RAM); all the rest must be in the map.
+    if not (limit - 1024 <= map_kib <= limit):
+        return f"map has {map_kib} KiB RAM, QEMU was given {limit} KiB"
+    if free < map_kib - image - early - low - 256:
+        return f"only {free} KiB free of {map_kib} KiB"
+    return None
+
+
+def check_timers(lines, sc):
+    fired = [line for line in lines if re.search(r"timer self-test: CPU\d+ ok", line)]
+    if len(fired) != sc["smp"]:
+        return f"{len(fired)} CPUs passed the timer self-test, expected {sc['smp']}"
+    return None
+
+
+CHECKS = {"cpus": check_cpus, "memory": check_memory, "timers": check_timers}
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(sc, build):
+    log_dir = os.path.join(build, "test-logs")
+    os.makedirs(log_dir, exist_ok=True)
+    log_path = os.path.join(log_dir, sc["name"] + ".log")
+    with tempfile.TemporaryDirectory() as tmp:
+        con = Console(qemu_command(sc, build, tmp), log_path)
+        deadline = time.time() + sc["timeout"]
+        errors = []
+        for after, keys in sc["keys"]:
+            if not con.wait_for(after, deadline):
+                errors.append(f"never saw /{after}/ to type {keys!r}")
+                break
+            con.type(keys)
+        try:
+            status = con.proc.wait(timeout=max(1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            con.proc.kill()
+            con.proc.wait()
+            status = None
+            errors.append(f"QEMU still running after {sc['timeout']} s")
+        time.sleep(0.2)
+    lines = con.lines
+    if status is not None and status != sc["exit"]:
+        errors.append(f"exit status {status}, expected {sc['exit']}")
+    err = check_in_order(lines, sc["expect"])
+    if err:
+        errors.append(err)
+    for name in sc["checks"]:
+        if name in CHECKS:
+            err = CHECKS[name](lines, sc)
+            if err:
+                errors.append(f"{name}: {err}")
+    return errors, lines, log_path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--build", required=True, help="build directory with mica.elf")
+    ap.add_argument("--list", action="store_true", help="print scenario names")
+    ap.add_argument("scenario", nargs="?")
+    a = ap.parse_args()
+    if a.list:
+        print(";".join(s["name"] for s in SCENARIOS))
+        return 0
+    sc = next((s for s in SCENARIOS if s["name"] == a.scenario), None)
+    if not sc:
+        print(f"unknown scenario {a.scenario!r}", file=sys.stderr)
+        return 2
+    errors, lines, log_path = run(sc, a.build)
+    if errors:
+        print(f"FAIL boot.{sc['name']}:")
+        for e in errors:
+            print("  - " + e)
+        print(f"--- last 40 lines of {log_path} ---")
+        print("\n".join(lines[-40:]))
+        return 1
+    print(f"PASS boot.{sc['name']} ({len(lines)} log lines)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

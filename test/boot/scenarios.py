@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: MIT
+"""Boot scenarios: one row per QEMU boot, checked by run_boot_test.py.
+
+Fields
+  name     test name (ctest: boot.<name>)
+  boot     "kernel" (qemu -kernel, multiboot1) or "iso" (GRUB2, multiboot2)
+  smp, mem QEMU -smp and -m
+  args     Mica command line
+  exit     expected QEMU exit status (0: ACPI power-off or reboot with
+           -no-reboot; 3: panic=exit through isa-debug-exit)
+  expect   regular expressions that must each match a line, in order
+  keys     (after-line regex, keys) pairs typed on the serial console
+  checks   extra checks by name: "cpus" (every CPU online), "memory" (the
+           reported free memory matches the map), "timers" (every CPU's
+           timer self-test fired)
+  cpu      QEMU -cpu model (default: the reference EPYC with SVM and NPT)
+"""
+
+EPYC = "EPYC,+svm,+npt"
+POWEROFF = "on_empty=poweroff"
+FAULT_LINES = [
+    r"Injecting a deliberate fault",
+    r"FATAL: exception",
+    r"RIP: \[<ffff82d08[0-9a-f]+>\] \w+",
+    r"RAX: [0-9a-f]{16}",
+    r"CR0: [0-9a-f]{16}",
+    r"Backtrace:",
+    r"\[<ffff82d08[0-9a-f]+>\] start_mica_percpu\+0x",
+    r"\*\*\*\* PANIC on CPU 0: exiting \*\*\*\*",
+]
+
+SCENARIOS = []
+
+
+def scenario(name, **kw):
+    row = dict(name=name, boot="kernel", smp=2, mem="128M", args=POWEROFF,
+               exit=0, expect=[], keys=[], checks=["cpus", "memory", "timers"],
+               cpu=EPYC, timeout=180)
+    row.update(kw)
+    SCENARIOS.append(row)
+
+
+# The matrix of the foundation issue: both loaders, 1/2/4 CPUs, 128M/4G.
+for boot in ("kernel", "iso"):
+    for smp in (1, 2, 4):
+        for mem in ("128M", "4G"):
+            scenario(f"{boot}-smp{smp}-{mem}", boot=boot, smp=smp, mem=mem,
+                     expect=[r"Mica hypervisor .* via multiboot%d" %
+                             (1 if boot == "kernel" else 2),
+                             r"TSC: [0-9.]+ MHz, LAPIC timer: [0-9.]+ MHz",
+                             r"Boot complete", r"Powering off"])
+
+# Deliberate faults: the register dump, a symbolized backtrace, exit 3.
+FAULT_EXC = {"ud": r"6 \(#UD", "gp": r"13 \(#GP", "pf": r"14 \(#PF",
+             "de": r"0 \(#DE", "wx": r"14 \(#PF", "stack": r"8 \(#DF"}
+for kind, exc in FAULT_EXC.items():
+    lines = list(FAULT_LINES)
+    lines[1] = r"FATAL: exception " + exc
+    scenario(f"fault-{kind}", args=f"fault={kind} panic=exit", exit=3,
+             expect=lines, checks=["cpus"])
+scenario("fault-reboot", args="fault=ud panic=reboot", exit=0,
+         expect=[r"FATAL: exception 6", r"PANIC on CPU 0: rebooting"],
+         checks=[])
+
+# Debug keys typed on the serial console; 'R' reboots (QEMU -no-reboot exits).
+scenario("debug-keys", smp=2, args="",
+         keys=[(r"Boot complete", "h"), (r"key 'R'", "m"),
+               (r"Heap: ", "c"), (r"CPU1: APIC id", "t"),
+               (r"Timers at", "R")],
+         expect=[r"key 'h' .* show this message", r"key 'm' .* memory",
+                 r"Physical memory map:", r"Memory: \d+ KiB RAM in map",
+                 r"CPUs: 2 online", r"CPU0: APIC id 0, online",
+                 r"CPU1: APIC id 1, online", r"Timers at \d+ ns",
+                 r"CPU1: \d+ timer interrupts", r"Rebooting at the console's request"])
+
+# Bad options are reported and ignored, never fatal.
+scenario("bad-options", args="mem=12Q maxcpus=abc bogus=1 com1=0x3f8,12345 "
+         "loglvl=loud fault " + POWEROFF,
+         expect=[r"ignoring boot option mem=12Q: malformed size",
+                 r"ignoring boot option maxcpus=abc: malformed number",
+                 r"ignoring boot option bogus=1: unknown option",
+                 r"ignoring boot option com1=0x3f8,12345",
+                 r"ignoring boot option loglvl=loud",
+                 r"Boot complete", r"Powering off"])
+scenario("help-option", args="help " + POWEROFF,
+         expect=[r"Boot options:", r"com1=<port>", r"maxcpus=<n>",
+                 r"Powering off"], checks=[])
+scenario("mem-limit", mem="256M", args="mem=64M " + POWEROFF,
+         expect=[r"mem=64 MiB: RAM above it ignored", r"Powering off"],
+         checks=["cpus", "memory", "timers", "ram<=64M"])
+scenario("maxcpus", smp=4, args="maxcpus=2 " + POWEROFF,
+         expect=[r"2 of 4 CPUs used \(maxcpus=2\)", r"^\(mica\) 2 CPUs online"],
+         checks=["memory"])
+# TSC-deadline timers: QEMU's TCG does not offer the CPUID bit (it warns
+# "TCG doesn't support requested feature: CPUID.01H:ECX.tsc-deadline"), so
+# that mode is only exercised on hardware; see docs/testing.md.
