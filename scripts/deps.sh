@@ -4,7 +4,7 @@
 # nothing when all are present.
 set -e
 PKGS="gcc make cmake nasm binutils gawk qemu-system-x86 grub-pc-bin grub-common
-      xorriso mtools libcmocka-dev python3"
+      xorriso mtools libcmocka-dev python3 cppcheck"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

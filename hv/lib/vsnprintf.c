@@ -177,6 +177,8 @@ static void fmt_number(struct fmt_out *o, const struct fmt_spec *sp,
     int n = 0, plen = (int)strnlen(prefix, 2), zeros, pad;
 
     while (v || (n == 0 && sp->prec != 0)) {
+        /* base is 8, 10 or 16 from the conversion. */
+        // cppcheck-suppress zerodivcond
         digits[n++] = set[v % base];
         v /= base;
     }

@@ -150,7 +150,7 @@ static void ap_start_one(unsigned int cpu, uint32_t apic_id)
         printk(LOG_ERR "CPU%u: no memory for its per-CPU area\n", cpu);
         return;
     }
-    p = __va(TRAMPOLINE_PADDR + (paddr_t)(tramp_params - trampoline_start));
+    p = __va(TRAMPOLINE_PADDR + ((uintptr_t)tramp_params - (uintptr_t)trampoline_start));
     p->cr3 = (uint32_t)hv_pt.root;
     p->efer = rdmsr(MSR_EFER) & ~(1ULL << 10); /* LMA is read-only */
     p->stack = percpu_stack_top(pc);
@@ -167,7 +167,7 @@ void smp_bring_up(const struct acpi_info *acpi, unsigned int max_cpus)
     unsigned int cpu = 1;
 
     memcpy(__va(TRAMPOLINE_PADDR), trampoline_start,
-           (size_t)(trampoline_end - trampoline_start));
+           (uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
     nr_cpus_possible = MIN(acpi->nr_cpus, MIN(max_cpus, MAX_CPUS));
     for (unsigned int i = 0; i < acpi->nr_cpus && cpu < nr_cpus_possible; i++) {
         if (acpi->cpu[i].apic_id == self)
