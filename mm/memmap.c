@@ -3,6 +3,7 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/memmap.h>
+#include <hv/unaligned.h>
 #include <hv/printk.h>
 #include <hv/types.h>
 
@@ -238,24 +239,8 @@ const char *memmap_type_name(uint32_t type)
     return names[type];
 }
 
-/* Boot-loader buffers carry no alignment promise for their 64-bit fields. */
-static uint32_t memmap_rd32(const uint8_t *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint64_t memmap_rd64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 /*
+ * Boot-loader buffers carry no alignment promise, hence get_unaligned_*().
  * Entries are read while a whole minimal entry fits in the buffer. A size
  * field below the minimum would make the walk meaningless, so it ends the
  * parse; entries read so far are kept and 0 is returned (-ENOSPC only when
@@ -267,16 +252,16 @@ int memmap_from_mb1(struct memmap *m, const void *buf, uint32_t length)
     uint64_t off = 0;
 
     while (off + MB1_ENTRY_MIN <= length) {
-        uint32_t size = memmap_rd32(p + off);
+        uint32_t size = get_unaligned_32(p + off);
         int rc;
 
         if (size < MB1_SIZE_MIN) {
             printk(LOG_WARN "memmap: mb1 entry size %u, stopping\n", size);
             return 0;
         }
-        rc = memmap_add(m, memmap_rd64(p + off + MB1_OFF_BASE),
-                        memmap_rd64(p + off + MB1_OFF_LEN),
-                        memmap_rd32(p + off + MB1_OFF_TYPE));
+        rc = memmap_add(m, get_unaligned_64(p + off + MB1_OFF_BASE),
+                        get_unaligned_64(p + off + MB1_OFF_LEN),
+                        get_unaligned_32(p + off + MB1_OFF_TYPE));
         if (rc)
             return rc;
         off += 4 + (uint64_t)size;
@@ -293,16 +278,16 @@ int memmap_from_mb2(struct memmap *m, const void *tag, uint32_t tag_size)
     const uint8_t *p = tag;
     uint32_t end, esize, off;
 
-    if (tag_size < MB2_HDR || memmap_rd32(p) != MB2_TAG_MMAP)
+    if (tag_size < MB2_HDR || get_unaligned_32(p) != MB2_TAG_MMAP)
         return -EINVAL;
-    end = MIN(memmap_rd32(p + MB2_OFF_SIZE), tag_size);
-    esize = memmap_rd32(p + MB2_OFF_ESIZE);
+    end = MIN(get_unaligned_32(p + MB2_OFF_SIZE), tag_size);
+    esize = get_unaligned_32(p + MB2_OFF_ESIZE);
     if (end < MB2_HDR || esize < MB2_ENTRY_MIN)
         return -EINVAL;
     for (off = MB2_HDR; end - off >= esize; off += esize) {
-        int rc = memmap_add(m, memmap_rd64(p + off),
-                            memmap_rd64(p + off + MB2_OFF_LEN),
-                            memmap_rd32(p + off + MB2_OFF_TYPE));
+        int rc = memmap_add(m, get_unaligned_64(p + off),
+                            get_unaligned_64(p + off + MB2_OFF_LEN),
+                            get_unaligned_32(p + off + MB2_OFF_TYPE));
 
         if (rc)
             return rc;

@@ -12,12 +12,35 @@ enum panic_action panic_action = PANIC_HALT;
 volatile bool panic_in_progress;
 uint16_t debug_exit_port = 0xf4;
 static volatile int panic_owner = -1;
+static volatile unsigned int cpus_stopped;
 
 void panic_park_cpu(void)
 {
     local_irq_disable();
     for (;;)
         halt();
+}
+
+/* An NMI from the panicking CPU lands here on every other CPU. */
+void panic_stop_this_cpu(void)
+{
+    local_irq_disable();
+    __atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_SEQ_CST);
+    panic_park_cpu();
+}
+
+/* Wait (bounded: a wedged CPU must not stop the report) for the others. */
+static void panic_wait_for_others(void)
+{
+    unsigned int others = nr_cpus_online ? nr_cpus_online - 1 : 0;
+
+    if (others)
+        apic_send_nmi_allbutself();
+    for (int i = 0; i < 10000000 && cpus_stopped < others; i++)
+        cpu_relax();
+    console_force_unlock();
+    if (others)
+        printk(LOG_ERR "Stopped %u of %u other CPUs\n", cpus_stopped, others);
 }
 
 void panic_begin(void)
@@ -34,12 +57,7 @@ void panic_begin(void)
     }
     panic_in_progress = true;
     /* NMIs reach CPUs that have interrupts disabled; do_nmi parks them. */
-    if (nr_cpus_online > 1)
-        apic_send_nmi_allbutself();
-    /* Give a CPU that was printing a moment to finish its line. */
-    for (int i = 0; i < 1000000; i++)
-        cpu_relax();
-    console_force_unlock();
+    panic_wait_for_others();
 }
 
 void panic_end(void)

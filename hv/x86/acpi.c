@@ -4,6 +4,7 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
+#include <hv/unaligned.h>
 
 /*
  * Design: firmware tables are untrusted input. Every table is mapped in two
@@ -91,30 +92,6 @@ struct madt_ctx {
     unsigned int dropped_nmis;
     unsigned int short_entries;
 };
-
-static uint16_t rd16(const uint8_t *p)
-{
-    uint16_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
 
 static uint8_t acpi_checksum(const void *p, size_t len)
 {
@@ -266,7 +243,7 @@ static paddr_t acpi_root_entry(const struct acpi_root *r, size_t i)
     const uint8_t *e = r->t.p + sizeof(struct acpi_sdt_hdr) +
                        i * r->entry_size;
 
-    return r->entry_size == 8 ? rd64(e) : rd32(e);
+    return r->entry_size == 8 ? get_unaligned_64(e) : get_unaligned_32(e);
 }
 
 /* The first valid table with signature sig; bad ones are counted. */
@@ -325,7 +302,7 @@ static void madt_cpu_add(struct madt_ctx *c, uint32_t apic_id, uint32_t uid,
  * ID 0xff is the xAPIC broadcast ID, never a processor's. */
 static void madt_lapic(struct madt_ctx *c, const uint8_t *e)
 {
-    if ((rd32(e + 4) & MADT_LAPIC_ENABLED) && e[3] != 0xff)
+    if ((get_unaligned_32(e + 4) & MADT_LAPIC_ENABLED) && e[3] != 0xff)
         madt_cpu_add(c, e[3], e[2], false);
 }
 
@@ -333,10 +310,10 @@ static void madt_lapic(struct madt_ctx *c, const uint8_t *e)
  * uid u32 @12. */
 static void madt_x2apic(struct madt_ctx *c, const uint8_t *e)
 {
-    uint32_t id = rd32(e + 4);
+    uint32_t id = get_unaligned_32(e + 4);
 
-    if ((rd32(e + 8) & MADT_LAPIC_ENABLED) && id != 0xffffffff)
-        madt_cpu_add(c, id, rd32(e + 12), true);
+    if ((get_unaligned_32(e + 8) & MADT_LAPIC_ENABLED) && id != 0xffffffff)
+        madt_cpu_add(c, id, get_unaligned_32(e + 12), true);
 }
 
 /* §5.2.12.3 "I/O APIC Structure": id u8 @2, address u32 @4, GSI base @8. */
@@ -351,8 +328,8 @@ static void madt_ioapic(struct madt_ctx *c, const uint8_t *e)
     }
     io = &info->ioapic[info->nr_ioapics++];
     io->id = e[2];
-    io->addr = rd32(e + 4);
-    io->gsi_base = rd32(e + 8);
+    io->addr = get_unaligned_32(e + 4);
+    io->gsi_base = get_unaligned_32(e + 8);
 }
 
 /* §5.2.12.5 "Interrupt Source Override Structure": bus u8 @2, source u8
@@ -369,8 +346,8 @@ static void madt_iso(struct madt_ctx *c, const uint8_t *e)
     ov = &info->override[info->nr_overrides++];
     ov->bus = e[2];
     ov->source = e[3];
-    ov->gsi = rd32(e + 4);
-    ov->flags = rd16(e + 8);
+    ov->gsi = get_unaligned_32(e + 4);
+    ov->flags = get_unaligned_16(e + 8);
 }
 
 static void madt_nmi_add(struct madt_ctx *c, uint32_t uid, uint16_t flags,
@@ -393,21 +370,21 @@ static void madt_nmi_add(struct madt_ctx *c, uint32_t uid, uint16_t flags,
  * @3, LINT# u8 @5. */
 static void madt_lapic_nmi(struct madt_ctx *c, const uint8_t *e)
 {
-    madt_nmi_add(c, e[2], rd16(e + 3), e[5]);
+    madt_nmi_add(c, e[2], get_unaligned_16(e + 3), e[5]);
 }
 
 /* §5.2.12.13 "Local x2APIC NMI Structure": flags u16 @2, uid u32 @4
  * (0xffffffff: all), LINT# u8 @8. */
 static void madt_x2apic_nmi(struct madt_ctx *c, const uint8_t *e)
 {
-    madt_nmi_add(c, rd32(e + 4), rd16(e + 2), e[8]);
+    madt_nmi_add(c, get_unaligned_32(e + 4), get_unaligned_16(e + 2), e[8]);
 }
 
 /* §5.2.12.8 "Local APIC Address Override Structure": u64 @4. The header
  * field was read before the walk, so the override wins wherever it is. */
 static void madt_lapic_addr(struct madt_ctx *c, const uint8_t *e)
 {
-    c->info->lapic_addr = rd64(e + 4);
+    c->info->lapic_addr = get_unaligned_64(e + 4);
 }
 
 struct madt_handler {
@@ -485,8 +462,8 @@ static void madt_parse(struct acpi_info *info, const struct acpi_table *t)
     struct madt_ctx c = { .info = info };
 
     info->madt_addr = t->pa;
-    info->lapic_addr = rd32(t->p + MADT_LAPIC_ADDR_OFF);
-    info->pcat_compat = rd32(t->p + MADT_FLAGS_OFF) & MADT_FLAG_PCAT_COMPAT;
+    info->lapic_addr = get_unaligned_32(t->p + MADT_LAPIC_ADDR_OFF);
+    info->pcat_compat = get_unaligned_32(t->p + MADT_FLAGS_OFF) & MADT_FLAG_PCAT_COMPAT;
     madt_walk(&c, t);
     madt_report(&c);
 }

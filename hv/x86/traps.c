@@ -96,7 +96,7 @@ static void do_nmi(struct cpu_regs *regs)
 {
     (void)regs;
     if (panic_in_progress)
-        panic_park_cpu();
+        panic_stop_this_cpu();
     printk(LOG_WARN "NMI on CPU %u ignored\n", this_cpu()->cpu_id);
 }
 

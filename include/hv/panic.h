@@ -19,6 +19,8 @@ void panic_begin(void);
 __noreturn void panic_end(void);
 /* Where the other CPUs wait (interrupts off) once a panic started. */
 __noreturn void panic_park_cpu(void);
+/* NMI handler's part: count this CPU as stopped, then park it. */
+__noreturn void panic_stop_this_cpu(void);
 /* Power the machine off (ACPI S5, else halt). */
 __noreturn void machine_poweroff(void);
 __noreturn void machine_reboot(void);

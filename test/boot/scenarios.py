@@ -56,8 +56,12 @@ FAULT_EXC = {"ud": r"6 \(#UD", "gp": r"13 \(#GP", "pf": r"14 \(#PF",
 for kind, exc in FAULT_EXC.items():
     lines = list(FAULT_LINES)
     lines[1] = r"FATAL: exception " + exc
+    lines.insert(1, r"Stopped 1 of 1 other CPUs")
     scenario(f"fault-{kind}", args=f"fault={kind} panic=exit", exit=3,
              expect=lines, checks=["cpus"])
+scenario("fault-smp4", smp=4, args="fault=pf panic=exit", exit=3,
+         expect=[r"Stopped 3 of 3 other CPUs", r"FATAL: exception 14",
+                 r"PANIC on CPU 0: exiting"], checks=["cpus"])
 scenario("fault-reboot", args="fault=ud panic=reboot", exit=0,
          expect=[r"FATAL: exception 6", r"PANIC on CPU 0: rebooting"],
          checks=[])
