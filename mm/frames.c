@@ -5,6 +5,7 @@
  * Locking: the buddy allocator has its own lock; the early allocator runs
  * on the boot CPU before any other CPU is started.
  */
+#include <hv/boot.h>
 #include <hv/heap.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
@@ -23,22 +24,77 @@ static paddr_t early_start, early_next, early_end;
 #define IMAGE_START_PA ((paddr_t)__image_start - HV_VIRT_OFFSET)
 #define IMAGE_END_PA ((paddr_t)__image_end - HV_VIRT_OFFSET)
 
-/* The early allocator takes the RAM right above the image, which the boot
- * page tables map 1:1 (below 4 GiB). */
-void frames_early_init(const struct memmap *m)
-{
-    for (unsigned int i = 0; i < m->nr; i++) {
-        const struct memmap_entry *e = &m->e[i];
+/*
+ * Ranges the allocators must not hand out while booting: the image and the
+ * boot modules (until the domain builder has copied them).
+ */
+#define MAX_RESERVED (BOOT_MODULES_MAX + 2)
+static struct { paddr_t start, end; } reserved[MAX_RESERVED];
+static unsigned int nr_reserved;
 
-        if (e->type != MEMMAP_RAM || e->base > IMAGE_END_PA ||
-            e->base + e->len <= IMAGE_END_PA)
-            continue;
-        early_start = early_next = ROUNDUP(IMAGE_END_PA, PAGE_SIZE);
-        early_end = MIN(e->base + e->len, GiB(4));
-        return;
+static void reserve_range(paddr_t start, paddr_t end)
+{
+    BUG_ON(nr_reserved == MAX_RESERVED);
+    reserved[nr_reserved].start = ROUNDDOWN(start, PAGE_SIZE);
+    reserved[nr_reserved].end = ROUNDUP(end, PAGE_SIZE);
+    nr_reserved++;
+}
+
+/* Is a reserved range overlapping [start, end)? The lowest one is returned
+ * in [*res_start, *res_end). Released ranges are empty and never match. */
+static bool reserved_overlap(paddr_t start, paddr_t end, paddr_t *res_start,
+                             paddr_t *res_end)
+{
+    bool found = false;
+
+    for (unsigned int i = 0; i < nr_reserved; i++) {
+        if (reserved[i].start < end && reserved[i].end > start &&
+            (!found || reserved[i].start < *res_start)) {
+            *res_start = reserved[i].start;
+            *res_end = reserved[i].end;
+            found = true;
+        }
     }
-    panic("the RAM after the image (0x%lx) is not in the memory map",
-          IMAGE_END_PA);
+    return found;
+}
+
+/* Bytes the early allocator must provide: the frame table, and page
+ * tables for the image, the direct map and the frame table mapping. */
+static uint64_t early_budget(const struct memmap *m)
+{
+    uint64_t frames = memmap_ram_end(m) >> PAGE_SHIFT;
+
+    return ROUNDUP(frames * sizeof(struct page_info), PAGE_SIZE) + MiB(2) +
+           ROUNDUP((frames / 512 + 1) * PAGE_SIZE / 64, PAGE_SIZE);
+}
+
+/* The early allocator takes the first stretch of RAM between 1 MiB and
+ * 4 GiB (the boot tables map that 1:1) that avoids every reserved range. */
+void frames_early_init(const struct memmap *m, const struct boot_info *bi)
+{
+    uint64_t need = early_budget(m);
+
+    reserve_range(IMAGE_START_PA, IMAGE_END_PA);
+    for (unsigned int i = 0; i < MIN(bi->nr_modules, BOOT_MODULES_MAX); i++)
+        reserve_range(bi->module[i].start, bi->module[i].end);
+    for (unsigned int i = 0; i < m->nr; i++) {
+        paddr_t s = ROUNDUP(MAX(m->e[i].base, MiB(1)), PAGE_SIZE);
+        paddr_t e = ROUNDDOWN(MIN(m->e[i].base + m->e[i].len, GiB(4)), PAGE_SIZE);
+        paddr_t res_start = 0, res_end = 0;
+
+        if (m->e[i].type != MEMMAP_RAM)
+            continue;
+        while (s + need <= e) {
+            if (!reserved_overlap(s, s + need, &res_start, &res_end)) {
+                early_start = early_next = s;
+                early_end = s + need;
+                reserve_range(early_start, early_end);
+                return;
+            }
+            s = res_end;
+        }
+    }
+    panic("no %lu KiB of free RAM below 4 GiB for the frame table", need >> 10);
 }
 
 paddr_t early_alloc(uint64_t bytes)
@@ -54,23 +110,29 @@ paddr_t early_alloc(uint64_t bytes)
     return pa;
 }
 
-/* Hand RAM [base, end) to the buddy allocator, minus what is in use. */
-static void frames_add(paddr_t base, paddr_t end)
+static void buddy_give(paddr_t base, paddr_t end)
 {
-    const paddr_t used_start = IMAGE_START_PA, used_end = early_end;
-
-    base = ROUNDUP(MAX(base, MiB(1)), PAGE_SIZE);
-    end = ROUNDDOWN(end, PAGE_SIZE);
-    if (base < used_end && end > used_start) {
-        frames_add(base, used_start);
-        frames_add(used_end, end);
-        return;
-    }
     if (end <= base)
         return;
-    buddy_add_range(&frame_allocator, paddr_to_mfn(base),
-                    (end - base) >> PAGE_SHIFT);
+    buddy_add_range(&frame_allocator, paddr_to_mfn(base), (end - base) >> PAGE_SHIFT);
     mem_stats.handed_to_buddy += (end - base) >> PAGE_SHIFT;
+}
+
+/* Hand RAM [base, end) to the buddy allocator, minus reserved ranges. */
+static void frames_add(paddr_t base, paddr_t end)
+{
+    paddr_t res_start = 0, res_end = 0;
+
+    base = MAX(base, MiB(1));
+    while (base < end) {
+        if (!reserved_overlap(base, end, &res_start, &res_end)) {
+            buddy_give(base, end);
+            return;
+        }
+        if (res_start > base)
+            buddy_give(base, res_start);
+        base = res_end;
+    }
 }
 
 void frames_init(const struct memmap *m)
@@ -78,11 +140,8 @@ void frames_init(const struct memmap *m)
     uint64_t nr_frames = memmap_ram_end(m) >> PAGE_SHIFT;
 
     buddy_init(&frame_allocator, frame_table, nr_frames);
-    /* The early allocator ends here: what it did not hand out is freed. */
-    early_end = early_next;
     for (unsigned int i = 0; i < m->nr; i++) {
         const struct memmap_entry *e = &m->e[i];
-
         paddr_t base = ROUNDUP(e->base, PAGE_SIZE);
         paddr_t end = ROUNDDOWN(e->base + e->len, PAGE_SIZE);
 
@@ -96,6 +155,23 @@ void frames_init(const struct memmap *m)
     }
     mem_stats.image = (IMAGE_END_PA - IMAGE_START_PA) >> PAGE_SHIFT;
     mem_stats.early = (early_end - early_start) >> PAGE_SHIFT;
+    /* reserved[0] is the image, the last entry the early range. */
+    for (unsigned int i = 1; i + 1 < nr_reserved; i++)
+        mem_stats.modules += (reserved[i].end - reserved[i].start) >> PAGE_SHIFT;
+}
+
+/* The domain builder is done with the modules: their RAM becomes free. */
+void boot_modules_release(void)
+{
+    /* reserved[0] is the image, reserved[1..] the modules, the last one
+     * the early allocator's range. */
+    for (unsigned int i = 1; i + 1 < nr_reserved; i++) {
+        paddr_t s = reserved[i].start, e = reserved[i].end;
+
+        reserved[i].start = reserved[i].end = 0;
+        mem_stats.modules -= (e - s) >> PAGE_SHIFT;
+        frames_add(s, e);
+    }
 }
 
 mfn_t alloc_frames(unsigned int order)

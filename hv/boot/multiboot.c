@@ -15,6 +15,10 @@
 #define MB1_FLAG_MMAP (1U << 6)
 #define MB1_FLAG_LOADER (1U << 9)
 
+struct mb1_module {
+    uint32_t mod_start, mod_end, string, reserved;
+} __packed;
+
 struct mb1_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
     uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
@@ -64,6 +68,20 @@ static void copy_cmdline(char *dst, const char *src)
     copy_string(dst, BOOT_CMDLINE_MAX, src);
 }
 
+/* Modules beyond BOOT_MODULES_MAX are counted but not used. */
+static void module_add(struct boot_info *bi, uint32_t start, uint32_t end,
+                       const char *cmdline)
+{
+    struct boot_module *m;
+
+    if (bi->nr_modules++ >= BOOT_MODULES_MAX || end < start)
+        return;
+    m = &bi->module[bi->nr_modules - 1];
+    m->start = start;
+    m->end = end;
+    copy_string(m->cmdline, sizeof(m->cmdline), cmdline ? cmdline : "");
+}
+
 static int mb1_parse(const struct mb1_info *mi, struct boot_info *bi)
 {
     bi->protocol = 1;
@@ -72,8 +90,13 @@ static int mb1_parse(const struct mb1_info *mi, struct boot_info *bi)
     if (mi->flags & MB1_FLAG_LOADER)
         copy_string(bi->loader, sizeof(bi->loader),
                     (const char *)(uintptr_t)mi->boot_loader_name);
-    if (mi->flags & MB1_FLAG_MODS)
-        bi->nr_modules = mi->mods_count;
+    if (mi->flags & MB1_FLAG_MODS) {
+        const struct mb1_module *m = (const void *)(uintptr_t)mi->mods_addr;
+
+        for (uint32_t i = 0; i < mi->mods_count; i++)
+            module_add(bi, m[i].mod_start, m[i].mod_end,
+                       (const char *)(uintptr_t)m[i].string);
+    }
     if (!(mi->flags & MB1_FLAG_MMAP))
         return -ENOENT;
     return memmap_from_mb1(&bi->map, (const void *)(uintptr_t)mi->mmap_addr,
@@ -91,7 +114,8 @@ static void mb2_tag(const uint8_t *tag, uint32_t type, uint32_t size,
         copy_string(bi->loader, sizeof(bi->loader), (const char *)tag + 8);
         break;
     case MB2_TAG_MODULE:
-        bi->nr_modules++;
+        module_add(bi, *(const uint32_t *)(tag + 8), *(const uint32_t *)(tag + 12),
+                   (const char *)tag + 16);
         break;
     case MB2_TAG_MMAP:
         *rc = memmap_from_mb2(&bi->map, tag, size);

@@ -32,9 +32,10 @@ void mem_summary_print(void)
     const struct mem_stats *s = &mem_stats;
 
     printk("Memory: %lu KiB RAM in map, %lu KiB free, %lu KiB below 1 MiB kept, "
-           "%lu KiB image, %lu KiB frame table+page tables, %lu KiB allocated\n",
+           "%lu KiB image, %lu KiB frame table+page tables, %lu KiB modules, "
+           "%lu KiB allocated\n",
            s->map_ram * 4, buddy_free_frames(&frame_allocator) * 4,
-           s->low_kept * 4, s->image * 4, s->early * 4,
+           s->low_kept * 4, s->image * 4, s->early * 4, s->modules * 4,
            (s->handed_to_buddy - buddy_free_frames(&frame_allocator)) * 4);
 }
 

@@ -77,7 +77,7 @@ static void memory_setup(void)
         printk("mem=%lu MiB: RAM above it ignored\n", boot_opts.mem_limit >> 20);
     }
     memmap_print(&boot_memmap);
-    frames_early_init(&boot_memmap);
+    frames_early_init(&boot_memmap, &boot_info);
     paging_init(&boot_memmap);
     frames_init(&boot_memmap);
     heap_setup();

@@ -7,6 +7,15 @@
 #include <hv/memmap.h>
 
 #define BOOT_CMDLINE_MAX 1024
+#define BOOT_MODULES_MAX 16
+#define MODULE_CMDLINE_MAX 512
+
+/* A boot module (kernel, ramdisk) as the loader placed it. Its frames stay
+ * reserved until the domain builder has copied it (boot_modules_release). */
+struct boot_module {
+    paddr_t start, end;                /* [start, end) physical */
+    char cmdline[MODULE_CMDLINE_MAX];  /* first word: the loader's path */
+};
 
 struct boot_info {
     unsigned int protocol;          /* 1 or 2 (multiboot version) */
@@ -15,6 +24,7 @@ struct boot_info {
     struct memmap map;              /* as reported, before sanitizing */
     paddr_t rsdp;                   /* 0: scan the BIOS areas */
     unsigned int nr_modules;
+    struct boot_module module[BOOT_MODULES_MAX];
 };
 
 extern struct boot_info boot_info;

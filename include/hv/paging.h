@@ -18,13 +18,17 @@ struct mem_stats {
     uint64_t low_kept;      /* RAM below 1 MiB, left to firmware/trampoline */
     uint64_t image;         /* the hypervisor image */
     uint64_t early;         /* frame table and first page tables */
+    uint64_t modules;       /* boot modules not yet released */
     uint64_t handed_to_buddy;
 };
 
 extern struct mem_stats mem_stats;
 extern struct pt_ctx hv_pt;
 
-void frames_early_init(const struct memmap *m);
+struct boot_info;
+void frames_early_init(const struct memmap *m, const struct boot_info *bi);
+/* Free the boot modules' frames once the domain builder copied them. */
+void boot_modules_release(void);
 /* Zeroed, page-aligned memory from the early allocator (below 4 GiB). */
 paddr_t early_alloc(uint64_t bytes);
 void paging_init(const struct memmap *m);

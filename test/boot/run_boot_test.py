@@ -115,12 +115,12 @@ def check_memory(lines, sc):
     if not summary:
         return "no 'Memory:' summary line"
     nums = [int(n) for n in re.findall(r"(\d+) KiB", summary)]
-    map_kib, free, low, image, early, used = nums
+    map_kib, free, low, image, early, modules, used = nums
     if map_kib != ram // 1024:
         return f"summary says {map_kib} KiB RAM, the printed map sums to {ram // 1024}"
-    if free + low + image + early + used != map_kib:
+    if free + low + image + early + modules + used != map_kib:
         return (f"free {free} + kept {low} + image {image} + early {early} + "
-                f"allocated {used} != {map_kib} KiB in map")
+                f"modules {modules} + allocated {used} != {map_kib} KiB in map")
     limit = MEM_MIB[sc["mem"]] * 1024
     if "ram<=64M" in sc["checks"]:
         limit = 64 * 1024
