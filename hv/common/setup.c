@@ -4,6 +4,7 @@
 #include <hv/apic.h>
 #include <hv/boot.h>
 #include <hv/console.h>
+#include <hv/domain.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -105,9 +106,15 @@ static __noreturn void start_mica_percpu(void)
     timer_selftest();
     debugkeys_init();
     fault_inject_maybe();
-    printk("Boot complete: no domains configured. Debug keys: 'h' for help\n");
-    if (boot_opts.poweroff_when_empty)
-        machine_poweroff();
+    if (boot_domains_create()) {
+        printk("Boot complete: %u domain%s running. Debug keys: 'h' for help; "
+               "Ctrl-A three times switches the input\n", domains_alive(),
+               domains_alive() == 1 ? "" : "s");
+    } else {
+        printk("Boot complete: no domains configured. Debug keys: 'h' for help\n");
+        if (boot_opts.poweroff_when_empty)
+            machine_poweroff();
+    }
     cpu_idle_loop();
 }
 

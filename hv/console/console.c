@@ -6,6 +6,7 @@
  * the lock is ignored (console_force_unlock) so the dying CPU can print.
  */
 #include <hv/console.h>
+#include <hv/lib.h>
 #include <hv/spinlock.h>
 #include <hv/x86.h>
 
@@ -40,6 +41,14 @@ void console_write(const char *s, size_t len)
     local_irq_restore(flags);
 }
 
+void console_guest_line(unsigned int domid, const char *line, size_t len)
+{
+    char buf[200];
+    int n = hv_snprintf(buf, sizeof(buf), "(d%u) %.*s\n", domid, (int)len, line);
+
+    console_write(buf, (size_t)MIN(n, (int)sizeof(buf) - 1));
+}
+
 void console_force_unlock(void)
 {
     console_busted = true;
@@ -50,5 +59,5 @@ void console_poll_input(void)
     int c;
 
     while ((c = uart_getc()) >= 0)
-        keyhandler_dispatch((unsigned char)c);
+        console_input((unsigned char)c);
 }

@@ -7,6 +7,7 @@
  * smp_call_others(); callers must have interrupts enabled.
  */
 #include <hv/apic.h>
+#include <hv/hvm.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
 #include <hv/paging.h>
@@ -92,6 +93,7 @@ void cpu_common_init(struct percpu *pc)
         irq_register(VEC_IPI_CALL, ipi_call);
     }
     timers_cpu_init();
+    hvm_cpu_enable();
     pc->tsc_at_online = rdtsc();
     pc->online = true;
     __atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);

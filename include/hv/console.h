@@ -23,8 +23,15 @@ void console_init(void);
 void console_write(const char *s, size_t len);
 /* After a panic: stop honouring the lock so the dying CPU can print. */
 void console_force_unlock(void);
+/* One line of a domain's console output, shown as "(dN) line". */
+void console_guest_line(unsigned int domid, const char *line, size_t len);
 /* Poll the UART and hand received characters to the debug-key handler. */
 void console_poll_input(void);
+
+/* The console switch (hv/common/console_switch.c): input goes to the debug
+ * keys or to the focused domain; Ctrl-A three times moves the focus. */
+void console_input(unsigned char c);
+void console_input_deliver(unsigned char c);
 
 /* Debug keys (hv/console/keyhandler.c). */
 typedef void (*keyhandler_fn)(unsigned char key);

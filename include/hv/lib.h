@@ -15,6 +15,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+char *strstr(const char *haystack, const char *needle);
 
 /* vsnprintf subset: %d %i %u %x %X %p %s %c %%, flags '-' '0', width,
  * precision for %s, length modifiers hh h l ll z. Returns the length the

@@ -184,9 +184,9 @@ int __must_check bzimage_load(struct guest_mem *mem,
 
 /* ---- multiboot1 kernels (hv/domain/multiboot_loader.c) ---------------- */
 
-#define MB1_HEADER_MAGIC 0x1BADB002u
-#define MB1_BOOTLOADER_MAGIC 0x2BADB002u
-#define MB1_SEARCH_LEN 8192u
+#define MULTIBOOT1_HEADER_MAGIC 0x1BADB002u
+#define MULTIBOOT1_BOOT_MAGIC 0x2BADB002u
+#define MULTIBOOT1_SEARCH_LEN 8192u
 
 /* Offset of the first valid multiboot header (4-byte aligned, inside the
  * first 8 KiB, checksum correct); -ENOENT when there is no magic at all,

@@ -26,6 +26,7 @@ struct percpu {
     void *tss;                  /* struct tss64 */
     void *gdt;                  /* uint64_t[GDT_ENTRIES] */
     uint64_t tsc_at_online;
+    struct vcpu *current_vcpu;  /* the vCPU this pCPU runs, if any */
 };
 
 /* Handed to the AP trampoline: it loads cr3, enables long mode with EFER,

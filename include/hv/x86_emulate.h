@@ -122,7 +122,7 @@ struct x86_emul_ops {
 struct x86_insn {
     uint8_t bytes[X86_MAX_INSN_LEN]; /* raw bytes, `len` of them valid */
     uint8_t len;         /* total length, prefixes to last immediate byte */
-    uint8_t nr_prefixes; /* legacy prefixes and REX */
+    uint8_t nr_prefixes; /* prefix bytes (legacy and REX), repeats included */
 
     /* Prefixes. A repeated prefix counts once; of F2/F3 and of the segment
      * overrides, the last one wins. */
@@ -140,18 +140,22 @@ struct x86_insn {
     bool has_modrm;
     uint8_t modrm, mod, reg, rm;
 
-    /* SIB: scale is the factor (1, 2, 4, 8); index is extended by REX.X and
-     * is X86_REG_NONE for index=100b without REX.X; base is extended by REX.B
-     * and is X86_REG_NONE for base=101b with mod=00 (disp32, no base). */
+    /* SIB byte, if present. */
     bool has_sib;
-    uint8_t sib, scale, index, base;
+    uint8_t sib;
 
-    /* Memory operand of a ModRM or moffs instruction (mod != 3). For 16-bit
-     * addressing base/index are the two registers of the form (bx+si...).
-     * ea is the offset in segment `seg` (not yet linear), truncated to the
-     * address size; rip_rel: base is the end of the instruction. */
+    /* Memory operand of a ModRM (mod != 3) or moffs instruction:
+     * ea = base + index * scale + disp (+ the end of the instruction when
+     * rip_rel), truncated to the address size; ea is the offset in segment
+     * `seg`, not yet linear (see x86_insn_linear()). base and index are
+     * register numbers extended by REX.B/REX.X, or X86_REG_NONE: no base in
+     * disp32-only forms (mod=00 with r/m or SIB base 101b), no index for SIB
+     * index 100b without REX.X. 16-bit addressing gives the registers of its
+     * form (bx+si, bp+di, ...) with scale 1. */
     bool has_mem;
-    bool rip_rel;
+    bool rip_rel;        /* 64-bit mode, mod=00 r/m=101b: ea from next RIP */
+    uint8_t base, index;
+    uint8_t scale;       /* 1, 2, 4 or 8 */
     uint8_t seg;         /* effective segment: override, or DS/SS by default */
     uint8_t disp_bytes;  /* 0, 1, 2, 4 (or 2/4/8 for moffs) */
     int64_t disp;        /* sign-extended (moffs: zero-extended) */
@@ -195,9 +199,11 @@ uint64_t x86_insn_linear(const struct x86_emul_ctxt *c,
  * INC, DEC, XCHG, BT/BTS/BTR/BTC, and MOVS/STOS/LODS with or without REP.
  * REP instructions do at most rep_max iterations per call and leave RIP on
  * the instruction until the count reaches 0 (the guest re-executes it).
- * On X86EMUL_EXCEPTION registers hold the state at the fault (RIP on the
- * instruction; completed REP iterations are kept); on X86EMUL_UNHANDLEABLE
- * nothing was changed except completed REP iterations.
+ * The emulator itself raises #GP(0) beyond 15 bytes, #GP(0)/#SS(0) for a
+ * non-canonical address in 64-bit mode, and #UD for LOCK where the SDM
+ * forbids it. On X86EMUL_EXCEPTION registers hold the state at the fault
+ * (RIP on the instruction; completed REP iterations are kept); on
+ * X86EMUL_UNHANDLEABLE nothing changed but completed REP iterations.
  */
 int __must_check x86_emulate(struct x86_emul_ctxt *c,
                              const struct x86_emul_ops *ops, void *opaque);

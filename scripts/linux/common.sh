@@ -26,6 +26,7 @@ need_pkgs() {
     [ -z "$missing" ] && return 0
     log "installing$missing"
     apt_update_once
+    # shellcheck disable=SC2086 # $missing is a word list on purpose
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q \
         --no-install-recommends $missing >&2 || die "cannot install$missing"
 }

@@ -19,7 +19,7 @@ need_pkgs apt dpkg coreutils gzip xz-utils zstd lz4 bzip2 python3
 # The metapackage names exactly one versioned image package; ask apt which.
 resolve_image_pkg() {
     apt-cache depends linux-image-amd64 2>/dev/null |
-        awk '$1 == "Depends:" { print $2 }' |
+        awk '$1 ~ /^[|]?Depends:$/ { print $2 }' |
         grep -E '^linux-image-6\.1\.[0-9]+-[0-9]+-amd64$' | head -n 1 || true
 }
 
@@ -61,7 +61,7 @@ apt_download "$pkg" "$tmp"
 deb=$(ls "$tmp"/*.deb)
 dpkg -x "$deb" "$tmp/root"
 set -- "$tmp"/root/boot/vmlinuz-*
-[ $# -eq 1 ] && [ -f "$1" ] || die "$pkg holds no single /boot/vmlinuz-*"
+{ [ $# -eq 1 ] && [ -f "$1" ]; } || die "$pkg holds no single /boot/vmlinuz-*"
 kver=${1##*/vmlinuz-}
 
 cp "$1" "$out/vmlinuz.tmp"

@@ -7,7 +7,6 @@ native, Mica-hosted and Xen-hosted runs all expect the same lines.
 """
 import os
 import re
-import select
 import subprocess
 import threading
 import time
@@ -44,7 +43,7 @@ def native_args(vmlinuz, initrd, append=KERNEL_ARGS, **plat):
 
 
 def ensure_images(outdir):
-    """Run the two image scripts (each is a no-op when up to date)."""
+    """Run the two image scripts (both leave up-to-date files untouched)."""
     for script in ("get-kernel.sh", "mk-initramfs.sh"):
         subprocess.run(["sh", os.path.join(LINUX_SCRIPTS, script), outdir],
                        check=True)
@@ -58,8 +57,8 @@ class Guest:
     """One QEMU process whose serial console is our stdin/stdout pipes.
 
     Output is kept as raw bytes (the shell prompt ends without a newline,
-    so line-based reading would never see it); searches run on the text
-    with terminal escape sequences removed.
+    so line-based reading would never see it) and as a copy without
+    terminal escape sequences, which is what expect() searches.
     """
 
     def __init__(self, cmd, log_path=None):
@@ -68,45 +67,55 @@ class Guest:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
-        self.buf = bytearray()
+        self.clean = bytearray()
+        self.pending = b""     # an escape sequence cut by a read boundary
         self.err = bytearray()
         self.cond = threading.Condition()
         self.log = open(log_path, "wb") if log_path else None
-        self.pos = 0           # search start: output before it is consumed
+        self.pos = 0           # expect() searches self.clean from here
         self.marks = {}
-        for stream, sink in ((self.proc.stdout, self.buf), (self.proc.stderr, self.err)):
-            threading.Thread(target=self._pump, args=(stream, sink), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.proc.stdout, self._out),
+                         daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.proc.stderr, self.err.extend),
+                         daemon=True).start()
 
     def _pump(self, stream, sink):
         fd = stream.fileno()
         while True:
             chunk = os.read(fd, 65536)
             with self.cond:
-                if not chunk:
-                    self.cond.notify_all()
-                    return
-                sink.extend(chunk)
-                if sink is self.buf and self.log:
-                    self.log.write(chunk)
-                    self.log.flush()
+                if chunk:
+                    sink(chunk)
                 self.cond.notify_all()
+            if not chunk:
+                return
+
+    def _out(self, chunk):
+        if self.log:
+            self.log.write(chunk)
+            self.log.flush()
+        data = self.pending + chunk
+        cut = data.rfind(b"\x1b")
+        if cut >= 0 and len(data) - cut < 16 and not ANSI.match(data, cut):
+            data, self.pending = data[:cut], data[cut:]
+        else:
+            self.pending = b""
+        self.clean.extend(ANSI.sub(b"", data))
 
     def elapsed(self):
         return time.monotonic() - self.t0
 
-    def text(self, start=0):
-        return ANSI.sub(b"", bytes(self.buf[start:])).decode("utf-8", "replace")
-
     def expect(self, regex, timeout, name=None):
-        """Wait for regex in output not yet consumed; return its match and
-        record the time under name. Raise GuestError on timeout or exit."""
-        rx = re.compile(regex)
+        """Wait for regex in output not yet consumed; return the match
+        (bytes) and record the time under name. Raise GuestError on
+        timeout or when QEMU exits first."""
+        rx = re.compile(regex.encode())
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
-                m = rx.search(self.text(self.pos))
+                m = rx.search(self.clean, self.pos)
                 if m:
-                    self.pos += len(self._raw_prefix(m.end()))
+                    self.pos = m.end()
                     if name:
                         self.marks[name] = self.elapsed()
                     return m
@@ -118,15 +127,6 @@ class Guest:
                     raise GuestError(f"/{regex}/ not seen within {timeout:.0f} s")
                 self.cond.wait(min(left, 0.5))
 
-    def _raw_prefix(self, clean_len):
-        """Bytes of raw output (from pos) that hold clean_len cleaned chars;
-        good enough to advance past a match (escapes don't split text)."""
-        raw = bytes(self.buf[self.pos:])
-        for end in range(len(raw) + 1):
-            if len(ANSI.sub(b"", raw[:end]).decode("utf-8", "replace")) >= clean_len:
-                return raw[:end]
-        return raw
-
     def type(self, text):
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
@@ -135,7 +135,7 @@ class Guest:
         try:
             rc = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise GuestError(f"QEMU still running {timeout:.0f} s after poweroff")
+            raise GuestError(f"QEMU still running {timeout:.0f} s later")
         self.marks["exit"] = self.elapsed()
         return rc
 
@@ -145,10 +145,13 @@ class Guest:
             self.proc.wait()
 
     def tail(self, lines=40):
-        out = self.text().replace("\r", "").splitlines()[-lines:]
-        err = bytes(self.err).decode("utf-8", "replace").strip().splitlines()
-        # QEMU's TCG warns once per unsupported CPUID bit; keep the rest.
-        err = [e for e in err if "TCG doesn't support requested feature" not in e]
+        with self.cond:
+            out = bytes(self.clean).decode("utf-8", "replace")
+            err = bytes(self.err).decode("utf-8", "replace")
+        out = out.replace("\r", "").splitlines()[-lines:]
+        # QEMU's TCG warns once per CPUID bit it lacks; drop that noise.
+        err = [e for e in err.strip().splitlines()
+               if "TCG doesn't support requested feature" not in e]
         s = "\n".join("  | " + line for line in out)
         if err:
             s += "\n  QEMU stderr:\n" + "\n".join("  ! " + e for e in err[-lines:])

@@ -41,8 +41,10 @@ cp "$bb" "$root/bin/busybox"
     ln -s /bin/busybox "$root/$path"
 done
 
-# Our /init is a plain script, not busybox init, so the applets' default
-# of signalling PID 1 would do nothing; these force the action after sync.
+# Our /init is a plain script, not busybox init. The applets poweroff/
+# reboot/halt signal PID 1, and /init traps those signals (below); Debian's
+# ash runs applets ahead of PATH, so that is what a typed `poweroff` does.
+# For callers that exec /sbin/poweroff by path, these act directly.
 for act in poweroff reboot halt; do
     rm -f "$root/sbin/$act" "$root/bin/$act"
     printf '#!/bin/sh\n# Flush, then %s at once (no init to ask).\nsync\nexec /bin/busybox %s -f\n' \
@@ -61,7 +63,9 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
 echo "MICA-GUEST: userspace up (kernel $(uname -r))"
 echo "MICA-GUEST: $(grep -c ^processor /proc/cpuinfo) CPUs"
 
-# A plain `busybox poweroff/reboot` signals PID 1 (USR2/TERM); honour it.
+# busybox poweroff/halt/reboot without -f signal PID 1 (USR2/USR1/TERM),
+# as busybox init expects; flush, then act (halt powers off: nobody to
+# halt for).
 trap 'sync; poweroff -f' USR1 USR2
 trap 'sync; reboot -f' TERM INT
 
@@ -86,5 +90,10 @@ fi
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
     cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9 -n > "$out/initramfs.cpio.gz.tmp"
-mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+# Same bytes as before: keep the old file, and its mtime for make & co.
+if cmp -s "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"; then
+    rm -f "$out/initramfs.cpio.gz.tmp"
+else
+    mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+fi
 log "$out/initramfs.cpio.gz: $(wc -c < "$out/initramfs.cpio.gz") bytes, sha256 $(sha256_of "$out/initramfs.cpio.gz")"

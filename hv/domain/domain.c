@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/* Domain life cycle: create with RAM and vCPUs, shut down, destroy.
+ *
+ * Locking: domlist_lock protects domains[]; d->lock protects a domain's
+ * shutdown state. A domain is destroyed only after all its vCPUs left the
+ * run loop (domain_destroy is called by the last one out).
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/hvm/platform.h>
+#include <hv/hvm/vcpu.h>
+#include <hv/ioremap.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/panic.h>
+#include <hv/printk.h>
+
+struct domain *domains[MAX_DOMAINS];
+static spinlock_t domlist_lock = SPINLOCK_INIT;
+
+/* Guest RAM layout (docs/hvm-platform.md): up to 3 GiB from 0, the rest
+ * from 4 GiB. */
+#define LOW_RAM_MAX GiB(3)
+
+static int domain_alloc_id(struct domain *d)
+{
+    int id = -ENOSPC;
+
+    spin_lock(&domlist_lock);
+    for (unsigned int i = 1; i < MAX_DOMAINS; i++) {
+        if (!domains[i]) {
+            domains[i] = d;
+            id = (int)i;
+            break;
+        }
+    }
+    spin_unlock(&domlist_lock);
+    return id;
+}
+
+static void domain_free_id(struct domain *d)
+{
+    spin_lock(&domlist_lock);
+    if (d->id < MAX_DOMAINS && domains[d->id] == d)
+        domains[d->id] = NULL;
+    spin_unlock(&domlist_lock);
+}
+
+static int domain_ram_init(struct domain *d)
+{
+    uint64_t low = MIN(d->ram_bytes, LOW_RAM_MAX);
+    int rc = p2m_init(&d->p2m, (uint16_t)d->id);
+
+    if (!rc)
+        rc = p2m_populate(&d->p2m, 0, low, (uint16_t)d->id);
+    if (!rc && d->ram_bytes > low)
+        rc = p2m_populate(&d->p2m, GiB(4), d->ram_bytes - low, (uint16_t)d->id);
+    return rc;
+}
+
+static int domain_vcpus_init(struct domain *d, const struct domain_config *cfg)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = xzalloc(sizeof(*v));
+        int rc;
+
+        if (!v)
+            return -ENOMEM;
+        d->vcpu[i] = v;
+        v->domain = d;
+        v->id = i;
+        v->pcpu = cfg->first_pcpu + i;
+        rc = hvm_ops->vcpu_init(v);
+        if (rc)
+            return rc;
+        hvm_ops->set_npt_root(v, d->p2m.pt.root);
+    }
+    return 0;
+}
+
+static int domain_config_check(const struct domain_config *cfg)
+{
+    if (cfg->vcpus == 0 || cfg->vcpus > MAX_VCPUS)
+        return -EINVAL;
+    if (cfg->mem < MiB(4) || cfg->mem > GiB(64) || (cfg->mem & (MiB(2) - 1)))
+        return -EINVAL;
+    if (!hvm_available())
+        return -ENODEV;
+    return 0;
+}
+
+int domain_create(const struct domain_config *cfg, struct domain **out)
+{
+    struct domain *d;
+    int rc = domain_config_check(cfg);
+
+    if (rc)
+        return rc;
+    d = xzalloc(sizeof(*d));
+    if (!d)
+        return -ENOMEM;
+    rc = domain_alloc_id(d);
+    if (rc < 0) {
+        xfree(d);
+        return rc;
+    }
+    d->id = (unsigned int)rc;
+    memcpy(d->name, cfg->name, sizeof(d->name) - 1);
+    d->type = cfg->type;
+    d->ram_bytes = cfg->mem;
+    d->nr_vcpus = cfg->vcpus;
+    d->testdev = cfg->testdev;
+    d->created_ns = now_ns();
+    spin_lock_init(&d->lock);
+    rc = domain_ram_init(d);
+    if (!rc)
+        rc = domain_vcpus_init(d, cfg);
+    if (rc) {
+        domain_destroy(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+void domain_destroy(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        if (!d->vcpu[i])
+            continue;
+        timer_stop(&d->vcpu[i]->wake_timer);
+        hvm_ops->vcpu_destroy(d->vcpu[i]);
+        xfree(d->vcpu[i]);
+    }
+    hvm_platform_destroy(d);
+    p2m_teardown(&d->p2m);
+    domain_free_id(d);
+    xfree(d);
+}
+
+const char *shutdown_reason_name(enum shutdown_reason r)
+{
+    static const char *const names[] = { "running", "poweroff", "reboot", "crash" };
+
+    return r < ARRAY_SIZE(names) ? names[r] : "?";
+}
+
+void domain_shutdown(struct domain *d, enum shutdown_reason why)
+{
+    spin_lock(&d->lock);
+    if (!d->dying) {
+        d->shutdown = why;
+        d->dying = true;
+        printk("Domain %u (%s) shut down: %s\n", d->id, d->name,
+               shutdown_reason_name(why));
+    }
+    spin_unlock(&d->lock);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpu[i])
+            hvm_vcpu_kick(d->vcpu[i]);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    printk(LOG_ERR "Domain %u (%s) crashed: %s\n", d->id, d->name, why);
+    domain_shutdown(d, SHUTDOWN_CRASH);
+}
+
+unsigned int domains_alive(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        n += domains[i] != NULL;
+    return n;
+}
+
+static int copy_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len, bool to)
+{
+    while (len) {
+        size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+        paddr_t pa;
+
+        if (gpa + chunk < gpa || p2m_translate(&d->p2m, gpa, &pa))
+            return -EFAULT;
+        if (to)
+            memcpy(__va(pa), buf, chunk);
+        else
+            memcpy(buf, __va(pa), chunk);
+        buf = (char *)buf + chunk;
+        gpa += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len)
+{
+    return copy_gpa(d, gpa, (void *)src, len, true);
+}
+
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len)
+{
+    return copy_gpa(d, gpa, dst, len, false);
+}

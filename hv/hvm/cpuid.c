@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/* CPUID policy for HVM guests: the host's view, minus what Mica does not
+ * virtualize (SVM, VMX, x2APIC, MONITOR, XSAVE/AVX, TSC-deadline, topology),
+ * plus the hypervisor leaves. */
+#include <hv/hvm/vcpu.h>
+#include <hv/lib.h>
+#include <hv/x86.h>
+
+#define MICA_CPUID_BASE 0x40000000
+/* "MicaMicaMica" as EBX, ECX, EDX. */
+#define MICA_SIG 0x6163694dU
+
+/* Leaf 1 ECX/EDX bits hidden (SDM Vol. 2A, CPUID, "Feature Information"). */
+#define L1_ECX_HIDE ((1U << 3) | (1U << 5) | (1U << 6) | (1U << 21) | (1U << 24) | \
+                     (1U << 26) | (1U << 27) | (1U << 28) | (1U << 12) | (1U << 29))
+#define L1_ECX_HYPERVISOR (1U << 31)
+#define L1_EDX_HIDE ((1U << 28) /* HTT */ | (1U << 22) /* ACPI thermal */)
+/* Leaf 0x80000001 ECX: SVM, XOP, SKINIT, WDT, FMA4, TOPOEXT, perf counters. */
+#define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
+                      (1U << 22) | (1U << 23) | \
+                      (1U << 24))
+/* Leaf 7 EBX: AVX2, AVX-512 family, etc. need XSAVE, which is hidden. */
+#define L7_EBX_KEEP ((1U << 0) | (1U << 3) | (1U << 7) | (1U << 8) | (1U << 9) | \
+                     (1U << 18) | (1U << 19) | (1U << 20) | (1U << 23) | (1U << 24))
+
+static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
+{
+    r->ecx = (r->ecx & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR;
+    r->edx &= ~L1_EDX_HIDE;
+    /* EBX: APIC id in 31:24, one logical processor per package. */
+    r->ebx = (r->ebx & 0xffff) | (1U << 16) | (v->id << 24);
+}
+
+static bool cpuid_hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)
+{
+    if (leaf < MICA_CPUID_BASE || leaf > MICA_CPUID_BASE + 0xff)
+        return false;
+    *r = (struct cpuid_regs){ 0, 0, 0, 0 };
+    if (leaf == MICA_CPUID_BASE)
+        *r = (struct cpuid_regs){ MICA_CPUID_BASE, MICA_SIG, MICA_SIG, MICA_SIG };
+    return true;
+}
+
+static void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+    uint32_t max_std = cpuid(0).eax, max_ext = cpuid(0x80000000).eax;
+
+    if (cpuid_hypervisor_leaf(leaf, r))
+        return;
+    if ((leaf < 0x80000000 && leaf > max_std) || (leaf >= 0x80000000 && leaf > max_ext)) {
+        *r = (struct cpuid_regs){ 0, 0, 0, 0 };
+        return;
+    }
+    *r = cpuid_count(leaf, sub);
+    switch (leaf) {
+    case 1: cpuid_leaf1(v, r); break;
+    case 5: case 6: case 0xa: case 0xb: case 0xd: case 0xf: case 0x10:
+        *r = (struct cpuid_regs){ 0, 0, 0, 0 }; break; /* not virtualized */
+    case 7:
+        if (sub == 0)
+            *r = (struct cpuid_regs){ 0, r->ebx & L7_EBX_KEEP, 0, 0 };
+        else
+            *r = (struct cpuid_regs){ 0, 0, 0, 0 };
+        break;
+    case 0x80000001: r->ecx &= ~L81_ECX_HIDE; break;
+    case 0x80000008: r->ecx = 0; break; /* one core */
+    case 0x8000000a: case 0x8000001e: case 0x8000001f:
+        *r = (struct cpuid_regs){ 0, 0, 0, 0 }; break; /* SVM, topology, SEV */
+    default: break;
+    }
+}
+
+void hvm_handle_cpuid(struct vcpu *v, const struct hvm_exit *e)
+{
+    struct cpuid_regs r;
+
+    cpuid_policy(v, (uint32_t)v->gpr[GPR_RAX], (uint32_t)v->gpr[GPR_RCX], &r);
+    v->gpr[GPR_RAX] = r.eax;
+    v->gpr[GPR_RBX] = r.ebx;
+    v->gpr[GPR_RCX] = r.ecx;
+    v->gpr[GPR_RDX] = r.edx;
+    hvm_advance_rip(v, hvm_insn_length(v, e, 2));
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/* The HVM vCPU run loop: poll devices, inject interrupts, enter the
+ * guest, handle one exit, repeat; sleep while the guest halts. */
+#include <hv/apic.h>
+#include <hv/hvm/platform.h>
+#include <hv/hvm/vcpu.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/traps.h>
+#include <hv/x86.h>
+
+const struct hvm_ops *hvm_ops;
+static bool hvm_ok;
+
+bool hvm_cpu_enable(void)
+{
+    int rc;
+
+    hvm_ops = &svm_ops;
+    rc = hvm_ops->cpu_enable();
+    if (smp_processor_id() == 0)
+        hvm_ok = !rc;
+    if (rc && smp_processor_id() == 0)
+        printk(LOG_WARN "HVM unavailable (%s: error %d): no HVM guests\n",
+               hvm_ops->name, rc);
+    return !rc;
+}
+
+bool hvm_available(void)
+{
+    return hvm_ok;
+}
+
+void hvm_advance_rip(struct vcpu *v, unsigned int len)
+{
+    hvm_ops->set_reg(v, HVM_RIP, hvm_ops->get_reg(v, HVM_RIP) + len);
+}
+
+void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+    if (!hvm_ops->inject_event(v, HVM_EVENT_EXCEPTION, vector, has_error, error))
+        domain_crash(v->domain, "exception while another event was being delivered");
+}
+
+void hvm_inject_fault(struct vcpu *v, const struct guest_fault *f)
+{
+    if (f->vector == 14)
+        hvm_ops->set_reg(v, HVM_CR2, f->cr2);
+    hvm_inject_exception(v, f->vector, f->vector == 14 || f->vector == 13, f->error);
+}
+
+static void wake_timer_fn(void *data)
+{
+    (void)data; /* waking the pCPU is all that is needed */
+}
+
+/* Arm the pCPU timer for the devices' next deadline (guest time). */
+static void vcpu_arm_wake(struct vcpu *v, uint64_t guest_deadline)
+{
+    uint64_t host = guest_deadline == HVM_NO_DEADLINE
+                        ? 0 : v->domain->created_ns + guest_deadline;
+
+    if (!host) {
+        timer_stop(&v->wake_timer);
+        return;
+    }
+    if (!v->wake_timer.armed || v->wake_timer.expires != host)
+        timer_set(&v->wake_timer, host);
+}
+
+void hvm_vcpu_kick(struct vcpu *v)
+{
+    if (v->pcpu != smp_processor_id())
+        softirq_raise_on(v->pcpu, SOFTIRQ_TIMER);
+}
+
+/* One pass: returns false when the vCPU must not enter the guest now. */
+static bool vcpu_prepare(struct vcpu *v)
+{
+    uint64_t next = hvm_platform_poll(v);
+    bool wake = hvm_platform_inject(v);
+
+    vcpu_arm_wake(v, next);
+    if (v->halted && !wake) {
+        if (!this_cpu()->softirq_pending)
+            safe_halt();        /* any interrupt ends it; then look again */
+        return false;
+    }
+    v->halted = false;
+    return !this_cpu()->softirq_pending;
+}
+
+void hvm_vcpu_loop(struct vcpu *v)
+{
+    struct hvm_exit e;
+
+    timer_init(&v->wake_timer, wake_timer_fn, v, "vcpu-wake");
+    this_cpu()->current_vcpu = v;
+    while (!v->domain->dying) {
+        local_irq_enable();
+        softirq_run();
+        local_irq_disable();
+        if (v->domain->dying || !vcpu_prepare(v))
+            continue;
+        hvm_ops->vcpu_run(v, &e);
+        local_irq_enable();
+        hvm_handle_exit(v, &e);
+    }
+    local_irq_enable();
+    timer_stop(&v->wake_timer);
+    this_cpu()->current_vcpu = NULL;
+}

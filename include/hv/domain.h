@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* Domains and their virtual CPUs. */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/p2m.h>
+#include <hv/spinlock.h>
+#include <hv/time.h>
+#include <hv/types.h>
+
+#define MAX_DOMAINS 16
+#define MAX_VCPUS 8
+
+struct hvm_platform;
+
+enum domain_type { DOMAIN_HVM };
+
+enum shutdown_reason {
+    SHUTDOWN_NONE,
+    SHUTDOWN_POWEROFF,
+    SHUTDOWN_REBOOT,
+    SHUTDOWN_CRASH,        /* triple fault or a broken contract */
+};
+
+/* Guest general-purpose registers in x86 encoding order. */
+enum { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+       GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+       NR_GPRS };
+
+/*
+ * A virtual CPU, pinned to one physical CPU for now (no scheduler yet).
+ *
+ * Locking: only the pCPU that runs the vCPU touches its state; other CPUs
+ * post work through the vlapic (under the domain's platform lock) and kick
+ * the pCPU with an IPI.
+ */
+struct vcpu {
+    struct domain *domain;
+    unsigned int id;
+    unsigned int pcpu;
+    uint64_t gpr[NR_GPRS];      /* synced with the backend around each run */
+    void *arch;                 /* backend state (struct svm_vcpu) */
+    struct vlapic *vlapic;
+    bool halted;                /* in HLT, waiting for an interrupt */
+    bool nmi_pending;
+    struct timer wake_timer;    /* next device deadline */
+    uint64_t nr_exits;
+    uint64_t mtrr[32];          /* MTRR MSRs: stored, no effect under NPT */
+    uint64_t mtrr_def_type;
+    int64_t tsc_offset;         /* guest TSC = host TSC + offset */
+};
+
+struct domain {
+    unsigned int id;
+    char name[32];
+    enum domain_type type;
+    uint64_t ram_bytes;
+    unsigned int nr_vcpus;
+    struct vcpu *vcpu[MAX_VCPUS];
+    struct p2m p2m;
+    struct hvm_platform *platform;
+    bool testdev;                /* RAM-like MMIO test device at 0xfe000000 */
+    volatile bool dying;
+    enum shutdown_reason shutdown;
+    uint64_t created_ns;
+    spinlock_t lock;             /* shutdown state */
+};
+
+/* Domain parameters from the boot configuration. */
+struct domain_config {
+    char name[32];
+    enum domain_type type;
+    uint64_t mem;                /* bytes of RAM */
+    unsigned int vcpus;
+    bool testdev;
+    const void *kernel;          /* kernel image (in the hypervisor's view) */
+    size_t kernel_len;
+    const void *ramdisk;
+    size_t ramdisk_len;
+    const char *cmdline;         /* the guest kernel's command line */
+    unsigned int first_pcpu;     /* where vCPU 0 runs */
+};
+
+extern struct domain *domains[MAX_DOMAINS];
+
+int __must_check domain_create(const struct domain_config *cfg, struct domain **out);
+void domain_destroy(struct domain *d);
+/* Load firmware tables, kernel and devices into a created domain. */
+int __must_check domain_build(struct domain *d, const struct domain_config *cfg);
+/* Record why the domain ends and stop its vCPUs; safe from any vCPU. */
+void domain_shutdown(struct domain *d, enum shutdown_reason why);
+/* Crash a domain for a guest-caused fault, with a logged reason. */
+void domain_crash(struct domain *d, const char *why);
+unsigned int domains_alive(void);
+/* Start every vCPU on its pCPU (hv/domain/domain_run.c). */
+void domain_start(struct domain *d);
+/* Build and start the domains the boot modules describe; returns how many run. */
+unsigned int boot_domains_create(void);
+const char *shutdown_reason_name(enum shutdown_reason r);
+
+/* Guest-physical copies through the p2m: -EFAULT outside guest RAM. */
+int __must_check copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
+int __must_check copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
+
+#endif /* HV_DOMAIN_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* The state of an HVM domain's platform, private to hv/hvm/. */
+#ifndef HV_HVM_PLATFORM_INTERNAL_H
+#define HV_HVM_PLATFORM_INTERNAL_H
+
+#include <hv/hvm/platform.h>
+#include <hv/hvm/vi8042.h>
+#include <hv/hvm/vioapic.h>
+#include <hv/hvm/vlapic.h>
+#include <hv/hvm/vpci.h>
+#include <hv/hvm/vpic.h>
+#include <hv/hvm/vpit.h>
+#include <hv/hvm/vpmtimer.h>
+#include <hv/hvm/vrtc.h>
+#include <hv/hvm/vuart.h>
+
+#define TESTDEV_BASE 0xfe000000ULL
+#define TESTDEV_SIZE 0x1000
+#define CONSOLE_LINE_MAX 160
+
+/*
+ * Design: one lock per domain covers every device model and the I/O bus
+ * dispatch, since the models call each other (PIT -> PIC -> LAPIC, LAPIC
+ * EOI -> IOAPIC) through their irq_line callbacks.
+ *
+ * Locking: lock is taken with interrupts enabled or disabled, never from
+ * an interrupt handler; device callbacks run under it.
+ */
+struct hvm_platform {
+    spinlock_t lock;
+    struct domain *d;
+    struct io_range ranges[IO_BUS_MAX];
+    unsigned int nr_ranges;
+    struct vpic pic;
+    struct vioapic ioapic;
+    struct vlapic lapic[MAX_VCPUS];
+    struct vpit pit;
+    struct vrtc rtc;
+    struct vpmtimer pm;
+    struct vuart uart;
+    struct vi8042 kbd;
+    struct vpci pci;
+    uint8_t testdev[TESTDEV_SIZE];
+    char con_line[CONSOLE_LINE_MAX];
+    unsigned int con_len;
+    uint64_t rx_dropped;       /* console bytes the UART refused */
+};
+
+/* The vCPU whose exit is being handled on this pCPU (for the LAPIC page,
+ * which is per vCPU at one address). */
+struct vcpu *hvm_current_vcpu(void);
+int __must_check hvm_platform_register_io(struct domain *d);
+void hvm_console_tx(void *opaque, uint8_t c);
+void hvm_platform_sleep(void *opaque, unsigned int slp_typ);
+void hvm_platform_reset(void *opaque);
+/* Host wall-clock time (CMOS RTC read at boot), Unix seconds. */
+uint64_t hvm_wallclock_seconds(void);
+
+#endif /* HV_HVM_PLATFORM_INTERNAL_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/* Generic HVM services used across hv/hvm/: guest memory by linear
+ * address, event injection helpers, the run loop. */
+#ifndef HV_HVM_VCPU_H
+#define HV_HVM_VCPU_H
+
+#include <hv/domain.h>
+#include <hv/hvm.h>
+
+/* Result of a guest page walk that failed: the #PF to inject. */
+struct guest_fault {
+    uint8_t vector;     /* 14 (#PF) or 13 (#GP) */
+    uint32_t error;
+    uint64_t cr2;
+};
+
+#define PFEC_PRESENT (1U << 0)
+#define PFEC_WRITE (1U << 1)
+#define PFEC_USER (1U << 2)
+#define PFEC_FETCH (1U << 4)
+
+/* Translate a linear address with the guest's paging mode (none, 32-bit,
+ * PAE, 4-level). `access` is PFEC_WRITE/PFEC_FETCH; user mode is taken
+ * from the current CPL. 0, or -EFAULT with *fault filled. */
+int hvm_translate(struct vcpu *v, uint64_t linear, uint32_t access, uint64_t *gpa,
+                  struct guest_fault *fault);
+/* Copy to/from guest linear memory (RAM only), page by page. */
+int hvm_copy_from_linear(struct vcpu *v, void *dst, uint64_t linear, size_t len,
+                         uint32_t access, struct guest_fault *fault);
+int hvm_copy_to_linear(struct vcpu *v, uint64_t linear, const void *src, size_t len,
+                       struct guest_fault *fault);
+
+void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+void hvm_inject_fault(struct vcpu *v, const struct guest_fault *f);
+static inline void hvm_inject_ud(struct vcpu *v) { hvm_inject_exception(v, 6, false, 0); }
+static inline void hvm_inject_gp(struct vcpu *v) { hvm_inject_exception(v, 13, true, 0); }
+void hvm_advance_rip(struct vcpu *v, unsigned int len);
+
+/* 64-bit mode: EFER.LMA and CS.L. */
+static inline bool hvm_long_mode(struct vcpu *v)
+{
+    struct segment cs;
+
+    hvm_ops->get_seg(v, SEG_CS, &cs);
+    return (hvm_ops->get_reg(v, HVM_EFER) & (1ULL << 10)) && (cs.attr & (1U << 9));
+}
+
+static inline bool seg_is_flat64(unsigned int seg)
+{
+    return seg != SEG_FS && seg != SEG_GS;
+}
+
+/* Exit handlers (hv/hvm/). */
+void hvm_handle_cpuid(struct vcpu *v, const struct hvm_exit *e);
+void hvm_handle_msr(struct vcpu *v, const struct hvm_exit *e, bool write);
+void hvm_handle_io(struct vcpu *v, const struct hvm_exit *e);
+void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e);
+void hvm_handle_hlt(struct vcpu *v, const struct hvm_exit *e);
+void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
+
+/* Length of the instruction at RIP, from the exit or by decoding it. */
+unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_exit *e, unsigned int fallback);
+
+/* The loop a pCPU runs for its vCPU until the domain dies. */
+void hvm_vcpu_loop(struct vcpu *v);
+/* Make the pCPU running v look at it again (new interrupt, shutdown). */
+void hvm_vcpu_kick(struct vcpu *v);
+
+#endif /* HV_HVM_VCPU_H */

@@ -1,0 +1,80 @@
+; SPDX-License-Identifier: MIT
+; VMRUN: enter an SVM guest and return after its next #VMEXIT.
+;
+; void svm_vmrun(uint64_t *gprs, paddr_t vmcb_pa, paddr_t host_vmcb_pa)
+;   rdi = guest GPRs in x86 order (struct vcpu.gpr); RAX and RSP live in
+;         the VMCB and are skipped here.
+;   rsi = guest VMCB (physical), rdx = per-CPU host save VMCB (physical).
+; Called with interrupts disabled. GIF is cleared around the world switch,
+; so a physical interrupt arriving meanwhile is held; it causes the
+; #VMEXIT (INTR intercept) while the guest runs and is taken by the host
+; right after STGI, before this routine returns (with interrupts enabled).
+; Host FS/GS/TR/LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs are not
+; restored by #VMEXIT (APM Vol. 2, "VMSAVE and VMLOAD Instructions"): the
+; host copy is reloaded with VMLOAD from host_vmcb_pa.
+; Clobbers: all caller-saved registers; callee-saved ones are preserved.
+
+section .text
+global svm_vmrun
+svm_vmrun:
+    push    rbp
+    push    rbx
+    push    r12
+    push    r13
+    push    r14
+    push    r15
+    push    rdi                         ; gprs, needed after the exit
+    push    rdx                         ; host save area
+    push    rsi                         ; guest VMCB
+
+    clgi
+    sti                                 ; held off by GIF=0 until the guest runs
+    mov     rax, rsi
+    vmload                              ; guest FS/GS/TR/LDTR/syscall MSRs
+
+    mov     rcx, [rdi + 1 * 8]
+    mov     rdx, [rdi + 2 * 8]
+    mov     rbx, [rdi + 3 * 8]
+    mov     rbp, [rdi + 5 * 8]
+    mov     rsi, [rdi + 6 * 8]
+    mov     r8,  [rdi + 8 * 8]
+    mov     r9,  [rdi + 9 * 8]
+    mov     r10, [rdi + 10 * 8]
+    mov     r11, [rdi + 11 * 8]
+    mov     r12, [rdi + 12 * 8]
+    mov     r13, [rdi + 13 * 8]
+    mov     r14, [rdi + 14 * 8]
+    mov     r15, [rdi + 15 * 8]
+    mov     rdi, [rdi + 7 * 8]
+
+    vmrun                               ; rax: guest VMCB
+    vmsave                              ; rax still holds the guest VMCB
+
+    mov     rax, [rsp + 16]             ; gprs
+    mov     [rax + 1 * 8], rcx
+    mov     [rax + 2 * 8], rdx
+    mov     [rax + 3 * 8], rbx
+    mov     [rax + 5 * 8], rbp
+    mov     [rax + 6 * 8], rsi
+    mov     [rax + 7 * 8], rdi
+    mov     [rax + 8 * 8], r8
+    mov     [rax + 9 * 8], r9
+    mov     [rax + 10 * 8], r10
+    mov     [rax + 11 * 8], r11
+    mov     [rax + 12 * 8], r12
+    mov     [rax + 13 * 8], r13
+    mov     [rax + 14 * 8], r14
+    mov     [rax + 15 * 8], r15
+
+    mov     rax, [rsp + 8]              ; host save area
+    vmload                              ; rax: host save area
+    stgi                                ; a pending host interrupt is taken here
+
+    add     rsp, 24
+    pop     r15
+    pop     r14
+    pop     r13
+    pop     r12
+    pop     rbx
+    pop     rbp
+    ret
