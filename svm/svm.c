@@ -193,6 +193,22 @@ static bool svm_event_pending(struct vcpu *v)
     return to_svm(v)->vmcb->eventinj & EVENT_VALID;
 }
 
+static bool svm_queued_event(struct vcpu *v, enum hvm_event_type *type, uint8_t *vector)
+{
+    uint64_t ev = to_svm(v)->vmcb->eventinj;
+
+    if (!(ev & EVENT_VALID))
+        return false;
+    *type = (enum hvm_event_type)((ev >> EVENT_TYPE_SHIFT) & 7);
+    *vector = (uint8_t)ev;
+    return true;
+}
+
+static void svm_cancel_event(struct vcpu *v)
+{
+    to_svm(v)->vmcb->eventinj = 0;
+}
+
 static bool svm_interruptible(struct vcpu *v)
 {
     const struct vmcb *vmcb = to_svm(v)->vmcb;
@@ -243,6 +259,8 @@ const struct hvm_ops svm_ops = {
     .set_seg = svm_set_seg,
     .inject_event = svm_inject_event,
     .event_pending = svm_event_pending,
+    .queued_event = svm_queued_event,
+    .cancel_event = svm_cancel_event,
     .interruptible = svm_interruptible,
     .enable_irq_window = svm_enable_irq_window,
     .cpl = svm_cpl,

@@ -101,6 +101,8 @@ void svm_exit_decode(struct vcpu *v, struct hvm_exit *e)
         svm_exit_ioio(vmcb, e);
     else if (code == VMEXIT_NPF)
         svm_exit_npf(vmcb, e);
+    else if (code == VMEXIT_EXCP_GP)
+        e->reason = HVM_EXIT_GP, e->gp.error = (uint32_t)vmcb->exitinfo1;
     else if (code == VMEXIT_MSR)
         e->reason = vmcb->exitinfo1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ;
     else if (svm_exit_is_ud(code))

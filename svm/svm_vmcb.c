@@ -63,7 +63,10 @@ int svm_bitmaps_init(void)
 
 static void vmcb_set_intercepts(struct vmcb *vmcb)
 {
-    vmcb->intercept_exc = 1U << 18; /* #MC: never let the guest see ours */
+    /* #MC: never let the guest see ours. #GP: the CPU checks the rAX of
+     * VMRUN/VMLOAD/VMSAVE before their intercepts, so a guest that must see
+     * them as absent (#UD) would get #GP; hv/hvm/gp.c sorts that out. */
+    vmcb->intercept_exc = (1U << 18) | (1U << 13);
     vmcb->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
                             INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_INVD |
                             INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO |

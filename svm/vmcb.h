@@ -38,6 +38,7 @@
 
 /* EXITCODE values (APM Vol. 2, "SVM Intercept Exit Codes"). */
 #define VMEXIT_EXCP_BASE 0x40
+#define VMEXIT_EXCP_GP (VMEXIT_EXCP_BASE + 13)
 #define VMEXIT_INTR 0x60
 #define VMEXIT_NMI 0x61
 #define VMEXIT_SMI 0x62

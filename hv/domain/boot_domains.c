@@ -107,6 +107,12 @@ static int pick_pcpus(unsigned int n, uint64_t first)
     return -ENOSPC;
 }
 
+static void release_pcpus(unsigned int first, unsigned int n)
+{
+    for (unsigned int k = 0; k < n; k++)
+        pcpu_taken[first + k] = false;
+}
+
 static void config_fill(struct domain_config *cfg, const struct boot_module *k,
                         const struct boot_module *rd, const char *guest, unsigned int idx)
 {
@@ -153,9 +159,10 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
     }
     cfg.first_pcpu = (unsigned int)pcpu;
     rc = domain_create(&cfg, &d);
-    if (!rc)
-        rc = domain_build(d, &cfg);
+    if (!rc && (rc = domain_build(d, &cfg)))
+        domain_destroy(d); /* nothing half-built stays behind */
     if (rc) {
+        release_pcpus((unsigned int)pcpu, cfg.vcpus);
         printk(LOG_ERR "%s: not created (error %d)\n", cfg.name, rc);
         return;
     }

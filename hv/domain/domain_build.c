@@ -77,10 +77,11 @@ static int load_kernel(struct domain *d, struct guest_mem *mem,
                        const struct domain_config *cfg, uint64_t rsdp,
                        struct loader_cpu_state *st)
 {
-    struct bzimage_info info;
+    const uint8_t *k = cfg->kernel;
     size_t off;
 
-    if (!bzimage_parse(cfg->kernel, cfg->kernel_len, &info))
+    /* A Linux setup header says "HdrS" at 0x202; then it must parse. */
+    if (cfg->kernel_len > 0x206 && !memcmp(k + 0x202, "HdrS", 4))
         return load_linux(d, mem, cfg, rsdp, st);
     if (!multiboot_find_header(cfg->kernel, cfg->kernel_len, &off))
         return load_multiboot(d, mem, cfg, st);

@@ -37,6 +37,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_HLT: hvm_handle_hlt(v, e); break;
     case HVM_EXIT_HYPERCALL: hvm_handle_hypercall(v); break;
     case HVM_EXIT_UD: hvm_inject_ud(v); break;
+    case HVM_EXIT_GP: hvm_handle_gp(v, e); break;
     case HVM_EXIT_SHUTDOWN: hvm_handle_shutdown(v); break;
     case HVM_EXIT_FAIL: hvm_handle_fail(v, e); break;
     }

@@ -36,10 +36,40 @@ void hvm_advance_rip(struct vcpu *v, unsigned int len)
     hvm_ops->set_reg(v, HVM_RIP, hvm_ops->get_reg(v, HVM_RIP) + len);
 }
 
+/* #DE, #TS, #NP, #SS, #GP: SDM Vol. 3, "Interrupt 8 - Double Fault
+ * Exception (#DF)", table of exception classes. */
+static bool exc_contributory(uint8_t vec)
+{
+    return vec == 0 || (vec >= 10 && vec <= 13);
+}
+
+/*
+ * A new exception while an earlier one is still being delivered: two
+ * contributory faults, or a page fault followed by a contributory fault or
+ * another page fault, make a #DF; a fault while delivering #DF shuts the
+ * guest down (triple fault). Otherwise the new exception replaces the old,
+ * which the guest re-raises after the new one's handler returns.
+ */
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
-    if (!hvm_ops->inject_event(v, HVM_EVENT_EXCEPTION, vector, has_error, error))
-        domain_crash(v->domain, "exception while another event was being delivered");
+    enum hvm_event_type type;
+    uint8_t prev;
+
+    if (hvm_ops->queued_event(v, &type, &prev) && type == HVM_EVENT_EXCEPTION) {
+        hvm_ops->cancel_event(v);
+        if (prev == 8) {
+            printk(LOG_ERR "Domain %u vCPU%u: triple fault (fault while delivering #DF)\n",
+                   v->domain->id, v->id);
+            domain_crash(v->domain, "triple fault");
+            return;
+        }
+        if ((exc_contributory(prev) || prev == 14) &&
+            (exc_contributory(vector) || (prev == 14 && vector == 14)))
+            vector = 8, has_error = true, error = 0;
+    } else {
+        hvm_ops->cancel_event(v);
+    }
+    hvm_ops->inject_event(v, HVM_EVENT_EXCEPTION, vector, has_error, error);
 }
 
 void hvm_inject_fault(struct vcpu *v, const struct guest_fault *f)

@@ -95,7 +95,15 @@ static void io_string(struct vcpu *v, const struct hvm_exit *e)
 void hvm_handle_io(struct vcpu *v, const struct hvm_exit *e)
 {
     if (e->io.string) {
-        io_string(v, e);
+        struct hvm_exit fixed = *e;
+
+        /* QEMU's SVM leaves the address-size and segment fields of the
+         * IOIO information zero: take them from the instruction. */
+        if (!fixed.io.addr_size && hvm_decode_string_io(v, &fixed)) {
+            domain_crash(v->domain, "undecodable string I/O instruction");
+            return;
+        }
+        io_string(v, &fixed);
         return;
     }
     io_single(v, e);

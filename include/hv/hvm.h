@@ -22,6 +22,7 @@ enum hvm_exit_reason {
     HVM_EXIT_HLT,
     HVM_EXIT_HYPERCALL,     /* VMMCALL / VMCALL */
     HVM_EXIT_UD,            /* an instruction the guest may not use: #UD */
+    HVM_EXIT_GP,            /* the guest raised #GP (intercepted to vet it) */
     HVM_EXIT_SHUTDOWN,      /* triple fault */
     HVM_EXIT_FAIL,          /* VM entry failed: invalid guest state */
 };
@@ -41,6 +42,9 @@ struct hvm_exit {
             uint8_t seg;    /* segment of the source for outs (x86 encoding) */
             uint64_t next_rip;
         } io;
+        struct {            /* HVM_EXIT_GP */
+            uint32_t error;
+        } gp;
         struct {            /* HVM_EXIT_NPF */
             uint64_t gpa;
             bool write;
@@ -83,6 +87,9 @@ struct hvm_ops {
     bool (*inject_event)(struct vcpu *v, enum hvm_event_type type,
                          uint8_t vector, bool has_error, uint32_t error);
     bool (*event_pending)(struct vcpu *v);      /* an injection is queued */
+    /* The queued event's type and vector; false if none. Drop it. */
+    bool (*queued_event)(struct vcpu *v, enum hvm_event_type *type, uint8_t *vector);
+    void (*cancel_event)(struct vcpu *v);
     bool (*interruptible)(struct vcpu *v);      /* IF=1 and no STI/MOV SS shadow */
     void (*enable_irq_window)(struct vcpu *v, bool on);
     unsigned int (*cpl)(struct vcpu *v);

@@ -24,12 +24,28 @@ def qemu_command(sc, build, iso_dir):
            "-serial", "stdio", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     elf = os.path.join(build, "mica.elf")
+    if sc["modules"]:
+        cmd += ["-initrd", ",".join(module_arg(m, build) for m in sc["modules"])]
     if sc["boot"] == "kernel":
         return cmd + ["-kernel", elf, "-append", sc["args"]]
     iso = os.path.join(iso_dir, "mica.iso")
     subprocess.run(["sh", os.path.join(ROOT, "scripts", "mkiso.sh"), elf, iso]
                    + sc["args"].split(), check=True)
     return cmd + ["-cdrom", iso]
+
+
+def module_arg(module, build):
+    """'guest:<name> opts' names a test guest of build/guests; 'file:<path>'
+    a file relative to the build directory; commas are escaped for QEMU."""
+    image, _, opts = module.partition(" ")
+    kind, _, name = image.rpartition(":")
+    if kind == "guest":
+        path = os.path.join(build, "guests", name + ".elf")
+    elif kind == "linux":
+        path = os.path.join(build, "linux", name)
+    else:
+        path = os.path.join(build, image)
+    return (path + (" " + opts if opts else "")).replace(",", ",,")
 
 
 class Console:
@@ -143,7 +159,20 @@ def check_timers(lines, sc):
     return None
 
 
-CHECKS = {"cpus": check_cpus, "memory": check_memory, "timers": check_timers}
+def check_no_fail(lines, sc):
+    bad = [line for line in lines if re.search(r"^\(d\d+\) FAIL", line)
+           or "FATAL" in line or "PANIC" in line]
+    return f"failure lines: {bad[:3]}" if bad else None
+
+
+def check_both_success(lines, sc):
+    ok = {m.group(1) for line in lines
+          if (m := re.match(r"\((d\d+)\) Test result: SUCCESS$", line))}
+    return None if {"d1", "d2"} <= ok else f"SUCCESS only from {sorted(ok)}"
+
+
+CHECKS = {"cpus": check_cpus, "memory": check_memory, "timers": check_timers,
+          "no-fail": check_no_fail, "both-success": check_both_success}
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 

@@ -14,6 +14,8 @@ Fields
            reported free memory matches the map), "timers" (every CPU's
            timer self-test fired)
   cpu      QEMU -cpu model (default: the reference EPYC with SVM and NPT)
+  modules  boot modules: "guest:<name> <domain options> [-- <guest cmdline>]"
+           for test/guests kernels, "linux:<file> ..." for build/linux files
 """
 
 EPYC = "EPYC,+svm,+npt"
@@ -35,7 +37,7 @@ SCENARIOS = []
 def scenario(name, **kw):
     row = dict(name=name, boot="kernel", smp=2, mem="128M", args=POWEROFF,
                exit=0, expect=[], keys=[], checks=["cpus", "memory", "timers"],
-               cpu=EPYC, timeout=180)
+               cpu=EPYC, timeout=180, modules=[])
     row.update(kw)
     SCENARIOS.append(row)
 
@@ -98,3 +100,45 @@ scenario("maxcpus", smp=4, args="maxcpus=2 " + POWEROFF,
 # TSC-deadline timers: QEMU's TCG does not offer the CPUID bit (it warns
 # "TCG doesn't support requested feature: CPUID.01H:ECX.tsc-deadline"), so
 # that mode is only exercised on hardware; see docs/testing.md.
+
+
+# HVM test guests (test/guests), one domain each: the guest's own verdict
+# line, then Mica's report of the domain's power-off.
+HVM_GUESTS = ["cpuid_msr", "portio", "mmio", "irq_pic", "irq_ioapic",
+              "lapic_timer", "hlt_wakeup", "exceptions", "hostile"]
+for g in HVM_GUESTS:
+    opts = "type=hvm mem=64M" + (" testdev" if g == "mmio" else "")
+    scenario(f"hvm-{g}", mem="512M", modules=[f"guest:{g} {opts}"],
+             expect=[r"Domain 1 \(guest1\): HVM, 64 MiB",
+                     r"^\(d1\) Test result: SUCCESS$",
+                     r"Domain 1 \(guest1\) shut down: poweroff",
+                     r"Domain 1 \(guest1\) destroyed \(poweroff\); memory scrubbed",
+                     r"No domains left", r"Powering off"],
+             checks=["no-fail"])
+
+# Isolation: a guest writing all over the address space above its RAM, a
+# guest verifying its own memory meanwhile, and one that triple-faults.
+scenario("hvm-isolation", smp=4, mem="512M",
+         modules=["guest:isolation_victim type=hvm mem=64M name=victim -- rounds=20",
+                  "guest:isolation_scribbler type=hvm mem=64M name=scribbler",
+                  "guest:triple_fault type=hvm mem=32M name=faulty"],
+         expect=[r"\(d3\) triple_fault: about to triple fault",
+                 r"Domain 3 \(faulty\) crashed: triple fault",
+                 r"Domain 3 \(faulty\) destroyed \(crash\)",
+                 r"\(d1\) Test result: SUCCESS",
+                 r"Powering off"],
+         checks=["no-fail", "both-success"])
+
+# Hostile boot configuration: a kernel that is no kernel, bad domain
+# options. Each domain is refused with a reason; Mica keeps going.
+scenario("hvm-bad-config", mem="512M",
+         modules=["CMakeCache.txt type=hvm mem=64M name=notakernel",
+                  "guest:cpuid_msr type=hvm mem=12Q vcpus=0 name=badopts",
+                  "guest:cpuid_msr type=pv name=wrongtype",
+                  "guest:cpuid_msr type=hvm mem=64M name=good"],
+         expect=[r"notakernel: the kernel is neither a Linux bzImage nor a multiboot1",
+                 r"notakernel: not created",
+                 r"domain option mem=12Q: malformed size",
+                 r"type=pv is not supported",
+                 r"\(d\d\) Test result: SUCCESS", r"Powering off"],
+         checks=[])

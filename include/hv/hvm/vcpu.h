@@ -56,8 +56,11 @@ void hvm_handle_msr(struct vcpu *v, const struct hvm_exit *e, bool write);
 void hvm_handle_io(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_hlt(struct vcpu *v, const struct hvm_exit *e);
+void hvm_handle_gp(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
 
+/* Fill io.addr_size and io.seg of a string I/O exit by decoding it. */
+int hvm_decode_string_io(struct vcpu *v, struct hvm_exit *e);
 /* Length of the instruction at RIP, from the exit or by decoding it. */
 unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_exit *e, unsigned int fallback);
 
