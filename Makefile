@@ -4,7 +4,13 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run run-iso test unit clean
+.PHONY: all deps build linux run run-bare run-iso test unit clean
+
+# The embedded default: the stock Debian kernel as an HVM guest on the
+# serial console (Ctrl-A three times gives it the input).
+LINUX_DIR = $(BUILD)/linux
+GUEST_ARGS ?= console=ttyS0
+MODULES ?= $(LINUX_DIR)/vmlinuz type=hvm mem=256M name=debian -- $(GUEST_ARGS),$(LINUX_DIR)/initramfs.cpio.gz ramdisk
 
 all: build
 
@@ -17,7 +23,14 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-run: build
+linux:
+	sh scripts/linux/get-kernel.sh $(LINUX_DIR)
+	sh scripts/linux/mk-initramfs.sh $(LINUX_DIR)
+
+run: build linux
+	MODULES="$(MODULES)" sh scripts/qemu.sh $(BUILD)/mica.elf $(MICA_ARGS)
+
+run-bare: build
 	sh scripts/qemu.sh $(BUILD)/mica.elf $(MICA_ARGS)
 
 run-iso: build

@@ -10,7 +10,7 @@ test: no timing is ever asserted.
 
 Columns:
   native   the kernel booted by QEMU directly (the reference platform)
-  mica     the same kernel as an HVM guest of Mica (TODO: not yet supported)
+  mica     the same kernel as an HVM guest of Mica
   xen-pvh  Xen 4.17 (Debian) with the kernel as a PVH dom0
   xen-pv   Xen 4.17 (Debian) with the kernel as a PV dom0
 """
@@ -27,9 +27,9 @@ sys.dont_write_bytecode = True   # keep the source tree clean
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scripts", "linux"))
 import guestlib as gl  # noqa: E402
 
-# TODO(mica-linux): set to True once Mica boots a Linux HVM guest; until
-# then the column prints "n/a" rather than numbers from a boot that fails.
-MICA_BOOTS_LINUX = False
+# Mica boots a Linux HVM guest (test/boot/scenarios.py, "linux-hvm"). Set
+# to False to print "n/a" instead of running the column.
+MICA_BOOTS_LINUX = True
 
 # Host memory on top of the guest's for a hypervisor's own use, so that
 # every column gives Linux the same amount of RAM.
@@ -72,14 +72,16 @@ def cmd_mica(a):
         raise NotAvailable("not yet supported")
     if not os.path.isfile(elf):
         raise NotAvailable(f"{elf} missing (build Mica first)")
-    # TODO(mica-linux): the module command line Mica will want for an HVM
-    # Linux domain (memory, vCPUs, type); the guest's own arguments follow
-    # the kernel path as with any multiboot module.
-    guest = f"{vmlinuz} {gl.KERNEL_ARGS}"
+    # Module command lines (hv/domain/boot_domains.c): "<kernel> <domain
+    # options> -- <guest command line>", then "<ramdisk> ramdisk". Each
+    # vCPU is pinned to a pCPU of its own and Mica keeps CPU 0, so QEMU
+    # gets one CPU more than the guest has vCPUs.
+    guest = (f"{vmlinuz} type=hvm mem={a.mem} vcpus={a.smp} name=bench "
+             f"-- {gl.KERNEL_ARGS}")
     mem = f"{mem_mib(a.mem) + HV_OVERHEAD_MIB}M"
-    return gl.platform_args(smp=a.smp, mem=mem, iommu=True) + [
+    return gl.platform_args(smp=a.smp + 1, mem=mem, iommu=True) + [
         "-kernel", elf, "-append", a.mica_args,
-        "-initrd", qemu_list(guest, initrd)]
+        "-initrd", qemu_list(guest, f"{initrd} ramdisk")]
 
 
 def xen_common(a, dom0_args, xen_args, **plat):
@@ -155,7 +157,7 @@ def parse_args():
     ap.add_argument("--mica-elf", default=os.path.join(gl.ROOT, "build", "mica.elf"))
     ap.add_argument("--mica-args", default="", help="Mica's own command line")
     ap.add_argument("--force-mica", action="store_true",
-                    help="run the mica column although Mica cannot boot Linux yet")
+                    help="run the mica column even if MICA_BOOTS_LINUX is False")
     ap.add_argument("--log-dir", help="serial logs (default: a new temp dir)")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print QEMU commands")

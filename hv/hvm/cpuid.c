@@ -19,6 +19,8 @@
 #define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
                       (1U << 22) | (1U << 23) | \
                       (1U << 24))
+/* Leaf 0x80000001 EDX: RDTSCP (intercepted: #UD). */
+#define L81_EDX_HIDE (1U << 27)
 /* Leaf 7 EBX: AVX2, AVX-512 family, etc. need XSAVE, which is hidden. */
 #define L7_EBX_KEEP ((1U << 0) | (1U << 3) | (1U << 7) | (1U << 8) | (1U << 9) | \
                      (1U << 18) | (1U << 19) | (1U << 20) | (1U << 23) | (1U << 24))
@@ -62,7 +64,10 @@ static void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpu
         else
             *r = (struct cpuid_regs){ 0, 0, 0, 0 };
         break;
-    case 0x80000001: r->ecx &= ~L81_ECX_HIDE; break;
+    case 0x80000001:
+        r->ecx &= ~L81_ECX_HIDE;
+        r->edx &= ~L81_EDX_HIDE;
+        break;
     case 0x80000008: r->ecx = 0; break; /* one core */
     case 0x8000000a: case 0x8000001e: case 0x8000001f:
         *r = (struct cpuid_regs){ 0, 0, 0, 0 }; break; /* SVM, topology, SEV */

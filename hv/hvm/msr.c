@@ -24,7 +24,11 @@
 #define MSR_UCODE_REV 0x8b
 #define MSR_AMD_HWCR 0xc0010015
 #define MSR_AMD_VM_CR 0xc0010114
-#define MSR_AMD_PATCH_LEVEL 0x8b
+#define MSR_AMD_SYSCFG 0xc0010010
+#define MSR_AMD_NB_CFG 0xc001001f
+#define MSR_AMD_LS_CFG 0xc0011020
+#define MSR_AMD_DE_CFG 0xc0011029
+#define MSR_TSC_AUX 0xc0000103
 
 #define EFER_ALLOWED (1ULL << 0 | 1ULL << 8 | 1ULL << 10 | 1ULL << 11 | 1ULL << 14)
 
@@ -123,6 +127,23 @@ static int msr_const(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
     return 0;
 }
 
+/* Model-specific configuration registers Linux reads on AMD CPUs: they
+ * read as zero and writes are dropped, as no such hardware is modelled.
+ * TSC_AUX is kept, so a guest reading back what it wrote is not surprised. */
+static int msr_scratch(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
+{
+    if (msr == MSR_TSC_AUX) {
+        if (write)
+            v->tsc_aux = (uint32_t)*val;
+        else
+            *val = v->tsc_aux;
+        return 0;
+    }
+    if (!write)
+        *val = 0;
+    return 0;
+}
+
 static int msr_apic_base(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
     (void)msr;
@@ -148,6 +169,11 @@ static const struct {
     { MSR_MCG_CAP, MSR_MCG_STATUS, msr_const },
     { MSR_AMD_HWCR, MSR_AMD_HWCR, msr_const },
     { MSR_AMD_VM_CR, MSR_AMD_VM_CR, msr_const },
+    { MSR_AMD_SYSCFG, MSR_AMD_SYSCFG, msr_scratch },
+    { MSR_AMD_NB_CFG, MSR_AMD_NB_CFG, msr_scratch },
+    { MSR_AMD_LS_CFG, MSR_AMD_LS_CFG, msr_scratch },
+    { MSR_AMD_DE_CFG - 1, MSR_AMD_DE_CFG, msr_scratch },
+    { MSR_TSC_AUX, MSR_TSC_AUX, msr_scratch },
 };
 
 static msr_fn msr_lookup(uint32_t msr)

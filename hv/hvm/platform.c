@@ -176,6 +176,8 @@ uint64_t hvm_platform_poll(struct vcpu *v)
         next = MIN(next, vpit_poll(&p->pit, now));
         next = MIN(next, vrtc_poll(&p->rtc, now));
         next = MIN(next, vpmtimer_poll(&p->pm, now));
+        next = MIN(next, hvm_console_poll(p, now));
+        next = MIN(next, hvm_console_rx_poll(p, now));
     }
     spin_unlock(&p->lock);
     return next;

@@ -136,13 +136,32 @@ void hvm_console_tx(void *opaque, uint8_t c)
 
     if (c == '\r')
         return;
+    p->con_last_tx = hvm_guest_now(p->d);
     if (c != '\n' && p->con_len < CONSOLE_LINE_MAX - 1) {
         p->con_line[p->con_len++] = (char)c;
         if (p->con_len < CONSOLE_LINE_MAX - 1)
             return;
     }
+    hvm_console_flush(p);
+}
+
+void hvm_console_flush(struct hvm_platform *p)
+{
     console_guest_line(p->d->id, p->con_line, p->con_len);
     p->con_len = 0;
+}
+
+/* A partial line (a shell prompt) is shown once the guest has been quiet
+ * for a moment, so prompts appear without waiting for a newline. */
+uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now)
+{
+    if (!p->con_len)
+        return HVM_NO_DEADLINE;
+    if (now - p->con_last_tx >= CONSOLE_FLUSH_NS) {
+        hvm_console_flush(p);
+        return HVM_NO_DEADLINE;
+    }
+    return p->con_last_tx + CONSOLE_FLUSH_NS;
 }
 
 void hvm_platform_console_input(struct domain *d, uint8_t c)
@@ -150,11 +169,25 @@ void hvm_platform_console_input(struct domain *d, uint8_t c)
     struct hvm_platform *p = d->platform;
 
     spin_lock(&p->lock);
-    /* A full FIFO or loopback mode drops the byte, as a real line would. */
-    if (vuart_rx_room(&p->uart) && vuart_rx_push(&p->uart, c))
+    if (p->rx_count < CONSOLE_RX_RING)
+        p->rx_ring[(p->rx_head + p->rx_count++) % CONSOLE_RX_RING] = c;
+    else
         p->rx_dropped++;
     spin_unlock(&p->lock);
     hvm_vcpu_kick(d->vcpu[0]);
+}
+
+/* Typed input waits in the ring until the 16-byte UART FIFO has room, so a
+ * pasted line is not cut off by a guest that drains the FIFO slowly. */
+uint64_t hvm_console_rx_poll(struct hvm_platform *p, uint64_t now)
+{
+    while (p->rx_count && vuart_rx_room(&p->uart)) {
+        if (vuart_rx_push(&p->uart, p->rx_ring[p->rx_head]))
+            break; /* loopback mode: keep the byte for later */
+        p->rx_head = (p->rx_head + 1) % CONSOLE_RX_RING;
+        p->rx_count--;
+    }
+    return p->rx_count ? now + CONSOLE_RX_RETRY_NS : HVM_NO_DEADLINE;
 }
 
 /* ACPI SLP_EN: S5 (SLP_TYP 0) powers the domain off; other sleep states

@@ -48,6 +48,7 @@ struct vcpu {
     uint64_t mtrr[32];          /* MTRR MSRs: stored, no effect under NPT */
     uint64_t mtrr_def_type;
     int64_t tsc_offset;         /* guest TSC = host TSC + offset */
+    uint32_t tsc_aux;
 };
 
 struct domain {

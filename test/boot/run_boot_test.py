@@ -171,7 +171,13 @@ def check_both_success(lines, sc):
     return None if {"d1", "d2"} <= ok else f"SUCCESS only from {sorted(ok)}"
 
 
-CHECKS = {"cpus": check_cpus, "memory": check_memory, "timers": check_timers,
+def check_no_crosstalk(lines, sc):
+    """Each guest's answer appears only on its own console lines."""
+    bad = [line for line in lines if re.search(r"\(d2\) one-2|\(d1\) two-3", line)]
+    return f"output on the wrong console: {bad[:2]}" if bad else None
+
+
+CHECKS = {"no-crosstalk": check_no_crosstalk, "cpus": check_cpus, "memory": check_memory, "timers": check_timers,
           "no-fail": check_no_fail, "both-success": check_both_success}
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

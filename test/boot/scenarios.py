@@ -142,3 +142,44 @@ scenario("hvm-bad-config", mem="512M",
                  r"type=pv is not supported",
                  r"\(d\d\) Test result: SUCCESS", r"Powering off"],
          checks=[])
+
+
+# The stock Debian kernel as an HVM guest (scripts/linux/ fetches it and
+# builds the busybox initramfs): to the shell on its 16550, a command typed
+# through Mica's console switch (Ctrl-A three times), then poweroff.
+CTRL_A3 = "\x01\x01\x01"
+LINUX_ARGS = "-- console=ttyS0 panic=-1"
+LINUX = ["linux:vmlinuz type=hvm mem=256M name=linux1 " + LINUX_ARGS,
+         "linux:initramfs.cpio.gz ramdisk"]
+scenario("linux-hvm", mem="1G", timeout=600, modules=LINUX,
+         keys=[(r"\(d1\) mica-guest# ", CTRL_A3),
+               (r"Serial input to d1", "echo hello-from-$((6*7))\n"),
+               (r"\(d1\) hello-from-42", "poweroff\n")],
+         expect=[r"linux1: Linux boot protocol 2\.\d+",
+                 r"\(d1\) \[ +[0-9.]+\] Linux version 6\.1",
+                 r"\(d1\) .*ACPI: APIC 0x0+E0.*MICA +MICAHVM",
+                 r"\(d1\) .*ttyS0 at I/O 0x3f8 \(irq = 4, base_baud = 115200\) is a 16550A",
+                 r"\(d1\) MICA-GUEST: userspace up",
+                 r"\(d1\) hello-from-42",
+                 r"Domain 1 \(linux1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
+
+# Two Linux guests at once, each with its own console: input is switched
+# to one, then the other, and each answers on its own (dN) lines.
+LINUX2 = ["linux:vmlinuz type=hvm mem=256M name=linux1 " + LINUX_ARGS,
+          "linux:initramfs.cpio.gz ramdisk",
+          "linux:vmlinuz type=hvm mem=256M name=linux2 " + LINUX_ARGS,
+          "linux:initramfs.cpio.gz ramdisk"]
+scenario("linux-hvm-two", smp=3, mem="1G", timeout=900, modules=LINUX2,
+         keys=[(r"\(d1\) mica-guest# ", ""), (r"\(d2\) mica-guest# ", CTRL_A3),
+               (r"Serial input to d1", "echo one-$((1+1))\n"),
+               (r"\(d1\) one-2", "poweroff\n"),
+               (r"Domain 1 \(linux1\) destroyed", CTRL_A3),
+               (r"Serial input to d2", "echo two-$((2+1))\n"),
+               (r"\(d2\) two-3", "poweroff\n")],
+         expect=[r"Domain 1 \(linux1\): HVM", r"Domain 2 \(linux2\): HVM",
+                 r"\(d1\) one-2", r"Domain 1 \(linux1\) shut down: poweroff",
+                 r"\(d2\) two-3", r"Domain 2 \(linux2\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail", "no-crosstalk"])

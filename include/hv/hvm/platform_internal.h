@@ -17,6 +17,9 @@
 #define TESTDEV_BASE 0xfe000000ULL
 #define TESTDEV_SIZE 0x1000
 #define CONSOLE_LINE_MAX 160
+#define CONSOLE_FLUSH_NS 50000000ULL /* 50 ms */
+#define CONSOLE_RX_RING 1024
+#define CONSOLE_RX_RETRY_NS 1000000ULL /* 1 ms */
 
 /*
  * Design: one lock per domain covers every device model and the I/O bus
@@ -43,7 +46,10 @@ struct hvm_platform {
     uint8_t testdev[TESTDEV_SIZE];
     char con_line[CONSOLE_LINE_MAX];
     unsigned int con_len;
-    uint64_t rx_dropped;       /* console bytes the UART refused */
+    uint64_t con_last_tx;      /* guest time of the last output byte */
+    uint64_t rx_dropped;       /* console bytes lost: the input ring was full */
+    uint8_t rx_ring[CONSOLE_RX_RING]; /* typed input waiting for UART FIFO room */
+    unsigned int rx_head, rx_count;
 };
 
 /* The vCPU whose exit is being handled on this pCPU (for the LAPIC page,
@@ -51,6 +57,9 @@ struct hvm_platform {
 struct vcpu *hvm_current_vcpu(void);
 int __must_check hvm_platform_register_io(struct domain *d);
 void hvm_console_tx(void *opaque, uint8_t c);
+void hvm_console_flush(struct hvm_platform *p);
+uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now);
+uint64_t hvm_console_rx_poll(struct hvm_platform *p, uint64_t now);
 void hvm_platform_sleep(void *opaque, unsigned int slp_typ);
 void hvm_platform_reset(void *opaque);
 /* Host wall-clock time (CMOS RTC read at boot), Unix seconds. */
