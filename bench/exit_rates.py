@@ -36,7 +36,7 @@ WHAT = {"cpuid": "CPUID leaf 0 (intercepted)",
         "inb_cmos": "inb 0x71, CMOS index selected once (emulated port)",
         "outb_scratch": "outb 0x3ff, UART scratch (emulated port)",
         "mmio_lapic": "32-bit read of LAPIC version, 0xfee00030 (emulated MMIO)",
-        "ram": "32-bit read of a RAM word (no exit: the loop's own cost)"}
+        "ram": "32-bit reads walking a 4 KiB RAM page (no exit: the loop cost)"}
 LINE = re.compile(r"^(?:\(d\d+\) )?bench_exits: (\w+) ([0-9.]+) ns/op "
                   r"\((\d+) kop/s\)\s*$", re.M)
 VERDICT = re.compile(r"^(?:\(d\d+\) )?Test result: SUCCESS\s*$", re.M)

@@ -7,7 +7,6 @@
 #include <hv/p2m.h>
 #include <hv/panic.h>
 
-#define P2M_FLAGS (PTE_U | PTE_W) /* nested-paging walks are user accesses */
 #define ORDER_2M 9
 
 /* Grow a bookkeeping array by doubling. */
@@ -30,38 +29,25 @@ static int grow(void **arr, unsigned int *max, unsigned int used, size_t elem)
     return 0;
 }
 
-static paddr_t p2m_alloc_table(void *opaque)
+int p2m_init(struct p2m *p2m, const struct p2m_view_ops *view)
 {
-    struct p2m *p2m = opaque;
-    void *page;
-
-    if (grow((void **)&p2m->table_pages, &p2m->max_tables, p2m->nr_tables,
-             sizeof(*p2m->table_pages)))
-        return 0;
-    page = alloc_page_zeroed();
-    if (!page)
-        return 0;
-    p2m->table_pages[p2m->nr_tables++] = __pa(page) >> PAGE_SHIFT;
-    return __pa(page);
-}
-
-static void *p2m_p2v(void *opaque, paddr_t pa)
-{
-    (void)opaque;
-    return __va(pa);
-}
-
-int p2m_init(struct p2m *p2m, uint16_t owner)
-{
-    (void)owner;
     memset(p2m, 0, sizeof(*p2m));
     spin_lock_init(&p2m->lock);
-    p2m->pt.alloc_table = p2m_alloc_table;
-    p2m->pt.phys_to_virt = p2m_p2v;
-    p2m->pt.opaque = p2m;
-    p2m->pt.allow_1g = false; /* 2 MiB is the largest block we allocate */
-    p2m->pt.root = p2m_alloc_table(p2m);
-    return p2m->pt.root ? 0 : -ENOMEM;
+    p2m->view_ops = view;
+    p2m->view = xzalloc(view->size);
+    if (!p2m->view)
+        return -ENOMEM;
+    if (view->init(p2m->view)) {
+        xfree(p2m->view);
+        p2m->view = NULL;
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+paddr_t p2m_root(const struct p2m *p2m)
+{
+    return p2m->view_ops->root(p2m->view);
 }
 
 /* One block of guest RAM: 2 MiB when alignment and size allow. */
@@ -74,7 +60,7 @@ static int p2m_add_block(struct p2m *p2m, uint64_t gpa, unsigned int order, uint
     if (mfn_eq(mfn, INVALID_MFN))
         return -ENOMEM;
     if (grow((void **)&p2m->chunks, &p2m->max_chunks, p2m->nr_chunks, sizeof(*c)) ||
-        pt_map(&p2m->pt, gpa, mfn_to_paddr(mfn), bytes, P2M_FLAGS)) {
+        p2m->view_ops->map(p2m->view, gpa, mfn_to_paddr(mfn), bytes)) {
         BUG_ON(buddy_free(&frame_allocator, mfn, order));
         return -ENOMEM;
     }
@@ -110,12 +96,9 @@ int p2m_populate(struct p2m *p2m, uint64_t gpa, uint64_t bytes, uint16_t owner)
 
 int p2m_translate(const struct p2m *p2m, uint64_t gpa, paddr_t *pa)
 {
-    uint64_t flags;
-    int level;
-
-    if (gpa >> 52)
+    if (!p2m->view)
         return -ENOENT;
-    return pt_lookup(&p2m->pt, gpa, pa, &flags, &level) ? -ENOENT : 0;
+    return p2m->view_ops->lookup(p2m->view, gpa, pa);
 }
 
 void p2m_teardown(struct p2m *p2m)
@@ -126,11 +109,11 @@ void p2m_teardown(struct p2m *p2m)
         memset(__va(c->mfn << PAGE_SHIFT), 0, PAGE_SIZE << c->order);
         BUG_ON(buddy_free(&frame_allocator, _mfn(c->mfn), c->order));
     }
-    for (unsigned int i = 0; i < p2m->nr_tables; i++)
-        free_page(__va(p2m->table_pages[i] << PAGE_SHIFT));
+    if (p2m->view) {
+        p2m->view_ops->destroy(p2m->view);
+        xfree(p2m->view);
+    }
     if (p2m->chunks)
         xfree(p2m->chunks);
-    if (p2m->table_pages)
-        xfree(p2m->table_pages);
     memset(p2m, 0, sizeof(*p2m));
 }

@@ -4,13 +4,20 @@
 #include <hv/ioremap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/p2m.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/spinlock.h>
 #include <hv/x86.h>
 #include "svm.h"
 
 struct svm_caps svm_caps;
-static uint32_t next_asid = 1;
+
+/* ASIDs: 0 is the host's; each vCPU holds one until it is destroyed.
+ * Locking: asid_lock protects asid_used. */
+#define ASID_MAX 4096
+static uint64_t asid_used[ASID_MAX / 64] = { 1 };
+static spinlock_t asid_lock = SPINLOCK_INIT;
 static paddr_t host_save_pa[MAX_CPUS];   /* VM_HSAVE_PA area per pCPU */
 static paddr_t host_vmcb_pa[MAX_CPUS];   /* VMSAVE copy of host state per pCPU */
 
@@ -60,6 +67,29 @@ static int svm_cpu_enable(void)
     return 0;
 }
 
+static uint32_t asid_alloc(void)
+{
+    uint32_t limit = MIN(svm_caps.nr_asids, ASID_MAX), asid = 0;
+
+    spin_lock(&asid_lock);
+    for (uint32_t a = 1; a < limit; a++) {
+        if (!(asid_used[a / 64] & (1ULL << (a % 64)))) {
+            asid_used[a / 64] |= 1ULL << (a % 64);
+            asid = a;
+            break;
+        }
+    }
+    spin_unlock(&asid_lock);
+    return asid;
+}
+
+static void asid_free(uint32_t asid)
+{
+    spin_lock(&asid_lock);
+    asid_used[asid / 64] &= ~(1ULL << (asid % 64));
+    spin_unlock(&asid_lock);
+}
+
 static int svm_vcpu_init(struct vcpu *v)
 {
     struct svm_vcpu *s = xzalloc(sizeof(*s));
@@ -74,9 +104,9 @@ static int svm_vcpu_init(struct vcpu *v)
     s->vmcb_pa = __pa(s->vmcb);
     v->arch = s;
     svm_vmcb_init(v, s->vmcb);
-    s->vmcb->asid = __atomic_fetch_add(&next_asid, 1, __ATOMIC_SEQ_CST);
-    if (s->vmcb->asid >= svm_caps.nr_asids) {
-        printk(LOG_ERR "SVM: out of ASIDs\n");
+    s->vmcb->asid = asid_alloc();
+    if (!s->vmcb->asid) {
+        printk(LOG_ERR "SVM: out of ASIDs (%u)\n", svm_caps.nr_asids);
         return -ENOSPC;
     }
     s->flush_tlb = true;
@@ -89,6 +119,8 @@ static void svm_vcpu_destroy(struct vcpu *v)
 
     if (!s)
         return;
+    if (s->vmcb && s->vmcb->asid)
+        asid_free(s->vmcb->asid);
     if (s->vmcb)
         free_page(s->vmcb);
     xfree(s);
@@ -249,6 +281,7 @@ static void svm_set_npt_root(struct vcpu *v, paddr_t root)
 
 const struct hvm_ops svm_ops = {
     .name = "AMD SVM",
+    .p2m_view = &npt_view_ops,
     .cpu_enable = svm_cpu_enable,
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,

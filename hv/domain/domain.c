@@ -50,7 +50,7 @@ static void domain_free_id(struct domain *d)
 static int domain_ram_init(struct domain *d)
 {
     uint64_t low = MIN(d->ram_bytes, LOW_RAM_MAX);
-    int rc = p2m_init(&d->p2m, (uint16_t)d->id);
+    int rc = p2m_init(&d->p2m, hvm_ops->p2m_view);
 
     if (!rc)
         rc = p2m_populate(&d->p2m, 0, low, (uint16_t)d->id);
@@ -74,7 +74,7 @@ static int domain_vcpus_init(struct domain *d, const struct domain_config *cfg)
         rc = hvm_ops->vcpu_init(v);
         if (rc)
             return rc;
-        hvm_ops->set_npt_root(v, d->p2m.pt.root);
+        hvm_ops->set_npt_root(v, p2m_root(&d->p2m));
     }
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <hv/errno.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
+#include <hv/pagetable.h>
 
 #define CR0_PG (1ULL << 31)
 #define CR0_WP (1ULL << 16)

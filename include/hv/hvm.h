@@ -73,8 +73,11 @@ enum hvm_ctrl_reg { HVM_CR0, HVM_CR2, HVM_CR3, HVM_CR4, HVM_EFER, HVM_PAT,
 enum hvm_event_type { HVM_EVENT_EXTINT = 0, HVM_EVENT_NMI = 2,
                       HVM_EVENT_EXCEPTION = 3, HVM_EVENT_SOFTINT = 4 };
 
+struct p2m_view_ops;
+
 struct hvm_ops {
     const char *name;
+    const struct p2m_view_ops *p2m_view;        /* NPT or EPT */
     int (*cpu_enable)(void);                    /* on every pCPU */
     int (*vcpu_init)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);

@@ -3,26 +3,39 @@
 #ifndef HV_P2M_H
 #define HV_P2M_H
 
-#include <hv/pagetable.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
 
 /*
- * Design: the p2m holds guest RAM only; device ranges are claimed on the
- * I/O bus and stay absent here, so guest accesses to them fault (NPF) and
- * are emulated. The table uses the x86-64 long-mode format, which is also
- * AMD's nested-paging format, so on SVM the NPT root *is* the p2m root
- * (ept/npt.c). EPT will need a view of its own.
+ * The hardware view of the p2m that the vendor backend walks: nested page
+ * tables on SVM (ept/npt.c), EPT on VMX. The p2m calls it for every change.
+ */
+struct p2m_view_ops {
+    const char *name;
+    size_t size;                /* bytes of view state the p2m allocates */
+    int (*init)(void *view);
+    int (*map)(void *view, uint64_t gpa, paddr_t pa, uint64_t size);
+    int (*lookup)(const void *view, uint64_t gpa, paddr_t *pa);
+    paddr_t (*root)(const void *view);
+    void (*destroy)(void *view);
+};
+
+extern const struct p2m_view_ops npt_view_ops;
+
+/*
+ * Design: the p2m holds guest RAM only, as blocks of machine frames; device
+ * ranges are claimed on the I/O bus and stay absent, so guest accesses to
+ * them fault (NPF) and are emulated. Translations are answered by the view,
+ * which is the only copy of the mapping for now.
  *
- * Locking: p2m.lock serializes changes; lookups from the vCPU that owns the
- * domain's memory at boot run without it (the table only grows).
+ * Locking: p2m.lock serializes changes; lookups run without it (RAM is only
+ * added while the domain is built, and removed after its vCPUs stopped).
  */
 struct p2m {
-    struct pt_ctx pt;
+    const struct p2m_view_ops *view_ops;
+    void *view;
     spinlock_t lock;
     uint64_t nr_pages;          /* RAM frames mapped */
-    uint64_t *table_pages;      /* mfns of page-table frames, for freeing */
-    unsigned int nr_tables, max_tables;
     struct p2m_chunk {          /* RAM blocks, for freeing */
         uint64_t gfn, mfn;
         unsigned int order;
@@ -30,7 +43,9 @@ struct p2m {
     unsigned int nr_chunks, max_chunks;
 };
 
-int __must_check p2m_init(struct p2m *p2m, uint16_t owner);
+int __must_check p2m_init(struct p2m *p2m, const struct p2m_view_ops *view);
+/* Physical address of the view's root, for the vendor backend. */
+paddr_t p2m_root(const struct p2m *p2m);
 /* Back [gpa, gpa+bytes) with freshly allocated, zeroed RAM. */
 int __must_check p2m_populate(struct p2m *p2m, uint64_t gpa, uint64_t bytes, uint16_t owner);
 /* Machine address of a guest-physical address, or -ENOENT outside RAM. */
