@@ -155,7 +155,10 @@ def parse_args():
     ap.add_argument("--timeout", type=float, default=300,
                     help="seconds allowed for one boot")
     ap.add_argument("--mica-elf", default=os.path.join(gl.ROOT, "build", "mica.elf"))
-    ap.add_argument("--mica-args", default="", help="Mica's own command line")
+    # on_empty=poweroff: a domain that crashes ends QEMU at once rather
+    # than at --timeout.
+    ap.add_argument("--mica-args", default="on_empty=poweroff",
+                    help="Mica's own command line (default %(default)s)")
     ap.add_argument("--force-mica", action="store_true",
                     help="run the mica column even if MICA_BOOTS_LINUX is False")
     ap.add_argument("--log-dir", help="serial logs (default: a new temp dir)")

@@ -151,6 +151,12 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
         return;
     }
     config_fill(&cfg, k, rd, guest, idx);
+    if (cfg.vcpus > 1) {
+        /* APs would need INIT/SIPI start-up through the vLAPIC. */
+        printk(LOG_ERR "%s: vcpus=%u: SMP HVM guests are not supported yet "
+               "(one vCPU per domain)\n", cfg.name, cfg.vcpus);
+        return;
+    }
     pcpu = pick_pcpus(cfg.vcpus, opts.cpu);
     if (pcpu < 0) {
         printk(LOG_ERR "%s: no %u free CPU%s (each vCPU needs its own pCPU until "

@@ -135,11 +135,13 @@ scenario("hvm-bad-config", mem="512M",
          modules=["CMakeCache.txt type=hvm mem=64M name=notakernel",
                   "guest:cpuid_msr type=hvm mem=12Q vcpus=0 name=badopts",
                   "guest:cpuid_msr type=pv name=wrongtype",
+                  "guest:cpuid_msr type=hvm vcpus=2 name=smp",
                   "guest:cpuid_msr type=hvm mem=64M name=good"],
          expect=[r"notakernel: the kernel is neither a Linux bzImage nor a multiboot1",
                  r"notakernel: not created",
                  r"domain option mem=12Q: malformed size",
                  r"type=pv is not supported",
+                 r"smp: vcpus=2: SMP HVM guests are not supported yet",
                  r"\(d\d\) Test result: SUCCESS", r"Powering off"],
          checks=[])
 
