@@ -94,6 +94,18 @@ int p2m_populate(struct p2m *p2m, uint64_t gpa, uint64_t bytes, uint16_t owner)
     return rc;
 }
 
+int p2m_map_page(struct p2m *p2m, uint64_t gpa, paddr_t pa)
+{
+    int rc;
+
+    if ((gpa | pa) & (PAGE_SIZE - 1))
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    rc = p2m->view_ops->map(p2m->view, gpa, pa, PAGE_SIZE);
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
 int p2m_translate(const struct p2m *p2m, uint64_t gpa, paddr_t *pa)
 {
     if (!p2m->view)

@@ -146,11 +146,13 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
         rd = &boot_info.module[i + 1];
     if (module_options(k, &guest))
         return;
-    if (strcmp(opts.type, "hvm") && opts.type[0]) {
-        printk(LOG_ERR "module %u: type=%s is not supported (only hvm)\n", i, opts.type);
+    if (strcmp(opts.type, "hvm") && strcmp(opts.type, "pvh") && opts.type[0]) {
+        printk(LOG_ERR "module %u: type=%s is not supported (hvm or pvh)\n", i, opts.type);
         return;
     }
     config_fill(&cfg, k, rd, guest, idx);
+    if (!strcmp(opts.type, "pvh"))
+        cfg.type = DOMAIN_PVH;
     if (cfg.vcpus > 1) {
         /* APs would need INIT/SIPI start-up through the vLAPIC. */
         printk(LOG_ERR "%s: vcpus=%u: SMP HVM guests are not supported yet "
@@ -173,8 +175,9 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
         return;
     }
     domain_start(d);
-    printk("Domain %u (%s): HVM, %lu MiB, %u vCPU%s on pCPU %u%s\n", d->id, d->name,
-           cfg.mem >> 20, cfg.vcpus, cfg.vcpus > 1 ? "s" : "", cfg.first_pcpu,
+    printk("Domain %u (%s): %s, %lu MiB, %u vCPU%s on pCPU %u%s\n", d->id, d->name,
+           cfg.type == DOMAIN_PVH ? "PVH" : "HVM", cfg.mem >> 20, cfg.vcpus,
+           cfg.vcpus > 1 ? "s" : "", cfg.first_pcpu,
            cfg.testdev ? ", test device" : "");
 }
 

@@ -15,6 +15,7 @@
 #include <hv/mm.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+#include <hv/xen.h>
 
 struct domain *domains[MAX_DOMAINS];
 static spinlock_t domlist_lock = SPINLOCK_INIT;
@@ -111,6 +112,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     d->ram_bytes = cfg->mem;
     d->nr_vcpus = cfg->vcpus;
     d->testdev = cfg->testdev;
+    d->xen_abi = cfg->type == DOMAIN_PVH;
     d->created_ns = now_ns();
     spin_lock_init(&d->lock);
     rc = domain_ram_init(d);
@@ -133,6 +135,8 @@ void domain_destroy(struct domain *d)
         hvm_ops->vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
+    if (d->xen)
+        xen_domain_destroy(d);
     hvm_platform_destroy(d);
     p2m_teardown(&d->p2m);
     domain_free_id(d);

@@ -9,6 +9,8 @@
 #include <hv/lib.h>
 #include <hv/loader.h>
 #include <hv/printk.h>
+#include <hv/pvh_loader.h>
+#include <hv/xen.h>
 
 static int gm_write(void *opaque, uint64_t gpa, const void *src, size_t len)
 {
@@ -73,6 +75,28 @@ static int load_multiboot(struct domain *d, struct guest_mem *mem,
     return 0;
 }
 
+static int load_pvh(struct domain *d, struct guest_mem *mem,
+                    const struct domain_config *cfg, uint64_t rsdp,
+                    struct loader_cpu_state *st)
+{
+    struct pvh_params p = {
+        .image = cfg->kernel, .image_len = cfg->kernel_len,
+        .initrd = cfg->ramdisk, .initrd_len = cfg->ramdisk_len,
+        .cmdline = cfg->cmdline, .acpi_rsdp_gpa = rsdp,
+    };
+    static struct pvh_load_result res;
+    int rc = pvh_load(mem, &p, &res);
+
+    if (rc) {
+        printk(LOG_ERR "%s: the PVH kernel could not be loaded (error %d)\n", d->name, rc);
+        return rc;
+    }
+    printk("%s: PVH entry 0x%x, start_info at 0x%lx, initrd %lu KiB at 0x%lx\n", d->name,
+           res.entry, res.start_info_gpa, res.initrd_size >> 10, res.initrd_gpa);
+    *st = res.cpu;
+    return 0;
+}
+
 static int load_kernel(struct domain *d, struct guest_mem *mem,
                        const struct domain_config *cfg, uint64_t rsdp,
                        struct loader_cpu_state *st)
@@ -80,6 +104,8 @@ static int load_kernel(struct domain *d, struct guest_mem *mem,
     const uint8_t *k = cfg->kernel;
     size_t off;
 
+    if (d->type == DOMAIN_PVH)
+        return load_pvh(d, mem, cfg, rsdp, st);
     /* A Linux setup header says "HdrS" at 0x202; then it must parse. */
     if (cfg->kernel_len > 0x206 && !memcmp(k + 0x202, "HdrS", 4))
         return load_linux(d, mem, cfg, rsdp, st);
@@ -117,6 +143,8 @@ int domain_build(struct domain *d, const struct domain_config *cfg)
         rc = guest_boot_gdt_write(&mem, &st);
     if (!rc)
         rc = hvm_platform_init(d);
+    if (!rc && d->xen_abi)
+        rc = xen_domain_init(d);
     if (!rc)
         vcpu0_set_state(d->vcpu[0], &st);
     return rc;

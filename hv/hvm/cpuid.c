@@ -4,9 +4,12 @@
  * plus the hypervisor leaves. */
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
+#include <hv/time.h>
 #include <hv/x86.h>
 
 #define MICA_CPUID_BASE 0x40000000
+#define XEN_CPUID_BASE 0x40000000
+#define XEN_HYPERCALL_PAGE_MSR 0x40000000
 /* "MicaMicaMica" as EBX, ECX, EDX. */
 #define MICA_SIG 0x6163694dU
 
@@ -33,13 +36,46 @@ static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
     r->ebx = (r->ebx & 0xffff) | (1U << 16) | (v->id << 24);
 }
 
-static bool cpuid_hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)
+/*
+ * Xen's hypervisor leaves (xen-abi.md §1.4) for guests of the Xen ABI:
+ * signature, version 4.17, one hypercall page through MSR 0x40000000, TSC
+ * frequency, and the vCPU and domain ids.
+ */
+static void cpuid_xen_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub,
+                           struct cpuid_regs *r)
 {
-    if (leaf < MICA_CPUID_BASE || leaf > MICA_CPUID_BASE + 0xff)
+    *r = (struct cpuid_regs){ 0, 0, 0, 0 };
+    switch (leaf - XEN_CPUID_BASE) {
+    case 0: *r = (struct cpuid_regs){ XEN_CPUID_BASE + 5, 0x566e6558, 0x65584d4d,
+                                      0x4d4d566e }; break; /* "XenVMMXenVMM" */
+    case 1: r->eax = (4U << 16) | 17; break;
+    case 2: r->eax = 1, r->ebx = XEN_HYPERCALL_PAGE_MSR; break;
+    case 3:
+        if (sub == 0)
+            r->ecx = (uint32_t)tsc_khz;
+        else if (sub == 2)
+            r->eax = (uint32_t)tsc_khz;
+        break;
+    case 4: /* VCPU_ID_PRESENT, DOMID_PRESENT */
+        *r = (struct cpuid_regs){ (1U << 3) | (1U << 4), v->id, v->domain->id, 0 };
+        break;
+    default: break;
+    }
+}
+
+/* Mica's own leaves sit at 0x40000000, or at 0x40000100 behind Xen's. */
+static bool cpuid_hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub,
+                                  struct cpuid_regs *r)
+{
+    uint32_t mica = v->domain->xen_abi ? MICA_CPUID_BASE + 0x100 : MICA_CPUID_BASE;
+
+    if (leaf < MICA_CPUID_BASE || leaf > MICA_CPUID_BASE + 0x1ff)
         return false;
     *r = (struct cpuid_regs){ 0, 0, 0, 0 };
-    if (leaf == MICA_CPUID_BASE)
-        *r = (struct cpuid_regs){ MICA_CPUID_BASE, MICA_SIG, MICA_SIG, MICA_SIG };
+    if (v->domain->xen_abi && leaf <= XEN_CPUID_BASE + 5)
+        cpuid_xen_leaf(v, leaf, sub, r);
+    else if (leaf == mica)
+        *r = (struct cpuid_regs){ mica, MICA_SIG, MICA_SIG, MICA_SIG };
     return true;
 }
 
@@ -47,7 +83,7 @@ static void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpu
 {
     uint32_t max_std = cpuid(0).eax, max_ext = cpuid(0x80000000).eax;
 
-    if (cpuid_hypervisor_leaf(leaf, r))
+    if (cpuid_hypervisor_leaf(v, leaf, sub, r))
         return;
     if ((leaf < 0x80000000 && leaf > max_std) || (leaf >= 0x80000000 && leaf > max_ext)) {
         *r = (struct cpuid_regs){ 0, 0, 0, 0 };

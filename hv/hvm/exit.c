@@ -3,12 +3,6 @@
 #include <hv/hvm/vcpu.h>
 #include <hv/printk.h>
 
-static void hvm_handle_hypercall(struct vcpu *v)
-{
-    /* No hypercall ABI for HVM guests yet: VMMCALL is an invalid opcode. */
-    hvm_inject_ud(v);
-}
-
 static void hvm_handle_shutdown(struct vcpu *v)
 {
     printk(LOG_ERR "Domain %u vCPU%u: triple fault at rip 0x%lx\n", v->domain->id,
@@ -35,7 +29,7 @@ void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_IO: hvm_handle_io(v, e); break;
     case HVM_EXIT_NPF: hvm_handle_npf(v, e); break;
     case HVM_EXIT_HLT: hvm_handle_hlt(v, e); break;
-    case HVM_EXIT_HYPERCALL: hvm_handle_hypercall(v); break;
+    case HVM_EXIT_HYPERCALL: hvm_handle_hypercall(v, e); break;
     case HVM_EXIT_UD: hvm_inject_ud(v); break;
     case HVM_EXIT_GP: hvm_handle_gp(v, e); break;
     case HVM_EXIT_SHUTDOWN: hvm_handle_shutdown(v); break;

@@ -150,10 +150,44 @@ static int msr_apic_base(struct vcpu *v, uint32_t msr, bool write, uint64_t *val
     return hvm_platform_apic_base_msr(v, write, val);
 }
 
+/*
+ * The hypercall page MSR of Xen-ABI guests (xen-abi.md §1.3): writing a
+ * page-aligned guest-physical address fills that page with 128 32-byte
+ * stubs "mov $i, %eax; vmmcall; ret" (stub 23, iret, is ud2 for HVM).
+ */
+static int msr_hypercall_page(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
+{
+    uint8_t stub[32];
+
+    (void)msr;
+    if (!v->domain->xen_abi)
+        return -1;
+    if (!write) {
+        *val = 0;
+        return 0;
+    }
+    if (*val & (PAGE_SIZE - 1))
+        return -1;
+    for (uint32_t i = 0; i < 128; i++) {
+        memset(stub, 0xcc, sizeof(stub));
+        if (i == 23) {
+            stub[0] = 0x0f, stub[1] = 0x0b;
+        } else {
+            stub[0] = 0xb8;
+            memcpy(stub + 1, &i, 4);
+            stub[5] = 0x0f, stub[6] = 0x01, stub[7] = 0xd9, stub[8] = 0xc3;
+        }
+        if (copy_to_gpa(v->domain, *val + i * 32, stub, sizeof(stub)))
+            return -1;
+    }
+    return 0;
+}
+
 static const struct {
     uint32_t first, last;
     msr_fn fn;
 } msr_table[] = {
+    { 0x40000000, 0x40000000, msr_hypercall_page },
     { MSR_EFER, MSR_EFER, msr_efer },
     { MSR_PAT, MSR_PAT, msr_pat },
     { MSR_TSC, MSR_TSC, msr_tsc },

@@ -8,6 +8,7 @@
 #include <hv/mm.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/xen.h>
 
 uint64_t hvm_guest_now(const struct domain *d)
 {
@@ -205,13 +206,44 @@ static bool platform_irq_pending(struct hvm_platform *p, struct vcpu *v)
            (vlapic_extint_pending(l) && vpic_has_interrupt(&p->pic));
 }
 
+/*
+ * Xen-ABI guests: a pending event upcall is delivered through the
+ * callback vector, ahead of LAPIC interrupts and without an EOI; it keeps
+ * firing while vcpu_info.evtchn_upcall_pending stays set (xen-abi.md §3.6).
+ * Returns true if the vCPU has something to wake for.
+ */
+static bool platform_inject_upcall(struct vcpu *v, bool *done)
+{
+    int vec = xen_pending_upcall(v);
+
+    *done = false;
+    if (v->xen && v->xen->blocked && xen_vcpu_has_events(v))
+        v->xen->blocked = false;
+    if (vec < 0)
+        return false;
+    if (hvm_ops->interruptible(v)) {
+        hvm_ops->inject_event(v, HVM_EVENT_EXTINT, (uint8_t)vec, false, 0);
+        hvm_ops->enable_irq_window(v, false);
+        *done = true;
+    } else {
+        hvm_ops->enable_irq_window(v, true);
+    }
+    return true;
+}
+
 bool hvm_platform_inject(struct vcpu *v)
 {
     struct hvm_platform *p = v->domain->platform;
-    bool wake = false;
+    bool wake = false, done;
 
     if (hvm_ops->event_pending(v))
         return true;
+    if (v->domain->xen_abi && platform_inject_upcall(v, &done)) {
+        if (done || (v->xen->vinfo && !v->xen->blocked))
+            return true;
+    }
+    if (v->xen && v->xen->blocked)
+        return false; /* SCHEDOP_block: only an event ends it */
     spin_lock(&p->lock);
     if (vlapic_take_nmi(&p->lapic[v->id]) || v->nmi_pending) {
         v->nmi_pending = false;

@@ -8,6 +8,7 @@
 #include <hv/lib.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/xen.h>
 
 #define PORT_RESET_CONTROL 0xcf9
 #define RESET_CONTROL_RST (1U << 2)
@@ -167,6 +168,10 @@ uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now)
 void hvm_platform_console_input(struct domain *d, uint8_t c)
 {
     struct hvm_platform *p = d->platform;
+
+    /* Xen-ABI guests read their PV console ring (hvc0), others the UART. */
+    if (d->xen_abi && xen_console_input(d, c))
+        return;
 
     spin_lock(&p->lock);
     if (p->rx_count < CONSOLE_RX_RING)

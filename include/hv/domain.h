@@ -12,8 +12,10 @@
 #define MAX_VCPUS 8
 
 struct hvm_platform;
+struct xen_domain;
+struct xen_vcpu;
 
-enum domain_type { DOMAIN_HVM };
+enum domain_type { DOMAIN_HVM, DOMAIN_PVH };
 
 enum shutdown_reason {
     SHUTDOWN_NONE,
@@ -49,6 +51,7 @@ struct vcpu {
     uint64_t mtrr_def_type;
     int64_t tsc_offset;         /* guest TSC = host TSC + offset */
     uint32_t tsc_aux;
+    struct xen_vcpu *xen;       /* Xen-ABI per-vCPU state, if xen_abi */
 };
 
 struct domain {
@@ -61,6 +64,8 @@ struct domain {
     struct p2m p2m;
     struct hvm_platform *platform;
     bool testdev;                /* RAM-like MMIO test device at 0xfe000000 */
+    bool xen_abi;                /* offers Xen's CPUID leaves and hypercalls */
+    struct xen_domain *xen;      /* Xen-ABI state (hv/xen/), if xen_abi */
     volatile bool dying;
     enum shutdown_reason shutdown;
     uint64_t created_ns;

@@ -48,6 +48,9 @@ int __must_check p2m_init(struct p2m *p2m, const struct p2m_view_ops *view);
 paddr_t p2m_root(const struct p2m *p2m);
 /* Back [gpa, gpa+bytes) with freshly allocated, zeroed RAM. */
 int __must_check p2m_populate(struct p2m *p2m, uint64_t gpa, uint64_t bytes, uint16_t owner);
+/* Map one hypervisor-owned frame at gpa (shared_info, console ring),
+ * replacing whatever was there; the frame is not freed by the p2m. */
+int __must_check p2m_map_page(struct p2m *p2m, uint64_t gpa, paddr_t pa);
 /* Machine address of a guest-physical address, or -ENOENT outside RAM. */
 int p2m_translate(const struct p2m *p2m, uint64_t gpa, paddr_t *pa);
 /* Scrub and free every RAM frame and table. */

@@ -57,6 +57,7 @@ void hvm_handle_io(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_npf(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_hlt(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_gp(struct vcpu *v, const struct hvm_exit *e);
+void hvm_handle_hypercall(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
 
 /* Fill io.addr_size and io.seg of a string I/O exit by decoding it. */

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/* memory_op for translated (HVM/PVH) guests: the memory map, mapping the
+ * shared_info page, reservation queries. */
+#include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/hvm/vcpu.h>
+#include <hv/hypercall.h>
+#include <hv/ioremap.h>
+#include <hv/lib.h>
+#include <hv/loader.h>
+#include <hv/printk.h>
+#include <hv/xen.h>
+#include <public/memory.h>
+
+/* A domid argument must name the caller: Mica has no privileged domain. */
+static int memory_domid_ok(const struct vcpu *v, uint16_t domid)
+{
+    if (domid == DOMID_SELF || domid == v->domain->id)
+        return 0;
+    return domid < MAX_DOMAINS && domains[domid] ? -EPERM : -ESRCH;
+}
+
+static long memory_map(struct vcpu *v, uint64_t arg)
+{
+    struct e820_entry e820[GUEST_E820_MAX];
+    struct xen_memory_map map;
+    int n = guest_e820_build(v->domain->ram_bytes, e820, GUEST_E820_MAX);
+
+    if (copy_from_guest(v, &map, arg, sizeof(map)))
+        return -EFAULT;
+    if (n < 0)
+        return n;
+    map.nr_entries = MIN(map.nr_entries, (uint32_t)n);
+    if (copy_to_guest(v, map.buffer, e820, map.nr_entries * sizeof(e820[0])) ||
+        copy_to_guest(v, arg, &map, sizeof(map)))
+        return -EFAULT;
+    return 0;
+}
+
+/* Every vCPU must forget translations of a page whose mapping changed. */
+static void memory_flush_guest_tlbs(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        hvm_ops->set_npt_root(d->vcpu[i], p2m_root(&d->p2m));
+        hvm_vcpu_kick(d->vcpu[i]);
+    }
+}
+
+/* The last gfn a guest may place a page at: its RAM and the 4 GiB hole. */
+static uint64_t memory_max_gpfn(const struct domain *d)
+{
+    return (guest_ram_gpa_end(d->ram_bytes) >> PAGE_SHIFT) - 1;
+}
+
+static long add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+    struct xen_add_to_physmap xatp;
+    struct xen_domain *x = v->domain->xen;
+    int rc;
+
+    if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
+        return -EFAULT;
+    if ((rc = memory_domid_ok(v, xatp.domid)))
+        return rc;
+    if (xatp.space != XENMAPSPACE_shared_info)
+        return -EINVAL; /* grant tables and page moves: not offered yet */
+    if (xatp.idx != 0 || xatp.gpfn > memory_max_gpfn(v->domain))
+        return -EINVAL;
+    rc = p2m_map_page(&v->domain->p2m, xatp.gpfn << PAGE_SHIFT, __pa(x->shinfo));
+    if (rc)
+        return rc;
+    x->shinfo_gpfn = xatp.gpfn;
+    memory_flush_guest_tlbs(v->domain);
+    return 0;
+}
+
+static long memory_reservation_query(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+    uint16_t domid;
+    int rc;
+
+    if (copy_from_guest(v, &domid, arg, sizeof(domid)))
+        return -EFAULT;
+    if ((rc = memory_domid_ok(v, domid)))
+        return rc;
+    if (cmd == XENMEM_maximum_gpfn)
+        return (long)memory_max_gpfn(v->domain);
+    return (long)(v->domain->ram_bytes >> PAGE_SHIFT);
+}
+
+long do_memory_op(struct vcpu *v, struct hypercall_args *args)
+{
+    uint64_t cmd = args->a[0] & 0x3f; /* the rest is continuation state */
+
+    switch (cmd) {
+    case XENMEM_memory_map:
+        return memory_map(v, args->a[1]);
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(v, args->a[1]);
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
+        return memory_reservation_query(v, cmd, args->a[1]);
+    default:
+        /* Ballooning (increase/decrease/populate) is not offered yet. */
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/* sched_op and set_timer_op: yielding, blocking for events, shutdown. */
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/printk.h>
+#include <hv/xen.h>
+#include <public/sched.h>
+
+#define POLL_MAX_PORTS 128
+
+static long sched_shutdown(struct vcpu *v, uint64_t arg, bool record_only)
+{
+    static const enum shutdown_reason map[] = {
+        [SHUTDOWN_poweroff] = SHUTDOWN_POWEROFF, [SHUTDOWN_reboot] = SHUTDOWN_REBOOT,
+        [SHUTDOWN_suspend] = SHUTDOWN_NONE, [SHUTDOWN_crash] = SHUTDOWN_CRASH,
+        [SHUTDOWN_watchdog] = SHUTDOWN_CRASH, [SHUTDOWN_soft_reset] = SHUTDOWN_NONE,
+    };
+    struct sched_shutdown s;
+
+    if (copy_from_guest(v, &s, arg, sizeof(s)))
+        return -EFAULT;
+    if (s.reason > SHUTDOWN_MAX)
+        return -EINVAL;
+    if (map[s.reason] == SHUTDOWN_NONE)
+        return -ENOSYS; /* suspend and soft reset need a toolstack */
+    if (record_only)
+        return 0;
+    if (s.reason == SHUTDOWN_crash)
+        domain_crash(v->domain, "the guest reported a crash (SCHEDOP_shutdown)");
+    else
+        domain_shutdown(v->domain, map[s.reason]);
+    return 0;
+}
+
+/* Block until an event is pending: the run loop wakes the vCPU then. */
+static long sched_block(struct vcpu *v)
+{
+    if (!xen_vcpu_has_events(v)) {
+        v->xen->blocked = true;
+        v->halted = true;
+    }
+    return 0;
+}
+
+/* Block until one of the ports is pending or the timeout (system time)
+ * passes. Any event wakes the vCPU early; the guest re-checks its ports. */
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+    uint32_t port;
+
+    if (copy_from_guest(v, &p, arg, sizeof(p)))
+        return -EFAULT;
+    if (p.nr_ports > POLL_MAX_PORTS)
+        return -EINVAL;
+    for (uint32_t i = 0; i < p.nr_ports; i++) {
+        if (copy_from_guest(v, &port, p.ports + i * sizeof(port), sizeof(port)))
+            return -EFAULT;
+        if (port >= XEN_NR_PORTS)
+            return -EINVAL;
+        if (evtchn_port_is_pending(&v->domain->xen->evtchn, port))
+            return 0;
+    }
+    if (p.timeout && xen_set_singleshot(v, p.timeout, false))
+        return -EINVAL;
+    return sched_block(v);
+}
+
+long do_sched_op(struct vcpu *v, struct hypercall_args *args)
+{
+    switch (args->a[0]) {
+    case SCHEDOP_yield: return 0;
+    case SCHEDOP_block: return sched_block(v);
+    case SCHEDOP_shutdown: return sched_shutdown(v, args->a[1], false);
+    case SCHEDOP_shutdown_code: return sched_shutdown(v, args->a[1], true);
+    case SCHEDOP_poll: return sched_poll(v, args->a[1]);
+    default: return -ENOSYS;
+    }
+}
+
+/* set_timer_op(deadline): the single-shot timer; 0 cancels it. */
+long do_set_timer_op(struct vcpu *v, struct hypercall_args *args)
+{
+    if (!args->a[0]) {
+        timer_stop(&v->xen->singleshot);
+        return 0;
+    }
+    return xen_set_singleshot(v, args->a[0], false);
+}

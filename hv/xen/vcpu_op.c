@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/* vcpu_op: vcpu_info placement, runstate area, the single-shot timer. */
+#include <hv/errno.h>
+#include <hv/hvm/platform_internal.h>
+#include <hv/hvm/vcpu.h>
+#include <hv/hypercall.h>
+#include <hv/ioremap.h>
+#include <hv/lib.h>
+#include <hv/percpu.h>
+#include <hv/xen.h>
+#include <public/vcpu.h>
+
+#define XEN_ETIME 62
+
+/*
+ * Move v's vcpu_info to a frame of guest RAM (Linux does this for every
+ * vCPU). The current content is copied, then every selector bit is set
+ * and an upcall raised so that no event in flight is lost, as Xen does.
+ */
+static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info r;
+    struct vcpu_info *nvi;
+    paddr_t pa;
+
+    if (copy_from_guest(caller, &r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
+        return -EINVAL;
+    if (v->xen->vinfo_gpa || r.mfn >> 40 ||
+        p2m_translate(&v->domain->p2m, r.mfn << PAGE_SHIFT, &pa))
+        return -EINVAL;
+    nvi = (struct vcpu_info *)((char *)__va(pa) + r.offset);
+    memcpy(nvi, v->xen->vinfo, sizeof(*nvi));
+    nvi->evtchn_pending_sel = ~0ULL;
+    nvi->evtchn_upcall_pending = 1;
+    v->xen->vinfo = nvi;
+    v->xen->vinfo_gpa = (r.mfn << PAGE_SHIFT) + r.offset;
+    xen_vcpu_info_changed(v);
+    hvm_vcpu_kick(v);
+    return 0;
+}
+
+/* The runstate area: v has been running since it was created (no
+ * scheduler yet, so no steal time to report). */
+static long write_runstate(struct vcpu *caller, struct vcpu *v)
+{
+    struct vcpu_runstate_info rs = { 0 };
+
+    rs.state = 0; /* RUNSTATE_running */
+    rs.state_entry_time = 0;
+    rs.time[0] = xen_system_time(v->domain);
+    return v->xen->runstate_gva ? copy_to_guest(caller, v->xen->runstate_gva, &rs,
+                                                sizeof(rs)) : 0;
+}
+
+static long register_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_runstate_memory_area r;
+
+    if (copy_from_guest(caller, &r, arg, sizeof(r)))
+        return -EFAULT;
+    v->xen->runstate_gva = r.addr;
+    if (write_runstate(caller, v)) {
+        v->xen->runstate_gva = 0;
+        return -EFAULT;
+    }
+    return 0;
+}
+
+/* Arm v's single-shot timer for a guest system time; the timer lives on
+ * v's own pCPU, so only a vCPU may arm its own. */
+long xen_set_singleshot(struct vcpu *v, uint64_t deadline_ns, bool future_only)
+{
+    uint64_t now = xen_system_time(v->domain);
+
+    if (future_only && deadline_ns < now)
+        return -XEN_ETIME;
+    timer_set(&v->xen->singleshot, v->domain->created_ns + deadline_ns);
+    return 0;
+}
+
+static long set_singleshot(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_set_singleshot_timer t;
+
+    if (caller != v)
+        return -EINVAL;
+    if (copy_from_guest(caller, &t, arg, sizeof(t)))
+        return -EFAULT;
+    return xen_set_singleshot(v, t.timeout_abs_ns, t.flags & 1 /* VCPU_SSHOTTMR_future */);
+}
+
+long do_vcpu_op(struct vcpu *v, struct hypercall_args *args)
+{
+    uint64_t id = args->a[1];
+    struct vcpu *t;
+
+    if (id >= v->domain->nr_vcpus)
+        return -ENOENT;
+    t = v->domain->vcpu[id];
+    switch (args->a[0]) {
+    case VCPUOP_register_vcpu_info: return register_vcpu_info(v, t, args->a[2]);
+    case VCPUOP_register_runstate_memory_area: return register_runstate(v, t, args->a[2]);
+    case VCPUOP_is_up: return id == 0; /* APs are not started yet */
+    case VCPUOP_set_singleshot_timer: return set_singleshot(v, t, args->a[2]);
+    case VCPUOP_stop_singleshot_timer:
+        if (t != v)
+            return -EINVAL;
+        timer_stop(&t->xen->singleshot);
+        return 0;
+    case VCPUOP_stop_periodic_timer: return 0; /* never started */
+    default: return -ENOSYS;
+    }
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-domain and per-vCPU state of Xen-ABI guests (hv/xen/). */
+#ifndef HV_XEN_H
+#define HV_XEN_H
+
+#include <hv/domain.h>
+#include <hv/evtchn.h>
+#include <hv/spinlock.h>
+#include <hv/time.h>
+#include <public/xen.h>
+
+#define XEN_NR_HVM_PARAMS 39
+#define XEN_NR_PORTS 1024 /* per domain; Linux uses a few dozen */
+
+struct xen_vcpu {
+    struct vcpu_info *vinfo;     /* active vcpu_info in hypervisor view */
+    uint64_t vinfo_gpa;          /* registered location, 0 = legacy slot */
+    uint64_t runstate_gva;       /* registered runstate area, 0 = none */
+    uint64_t time_gva;           /* registered secondary time area, 0 = none */
+    struct timer singleshot;     /* VCPUOP_set_singleshot_timer / set_timer_op */
+    bool blocked;                /* SCHEDOP_block: wait for an event */
+    uint64_t state_entry_ns;     /* runstate bookkeeping */
+    uint64_t time_running_ns;
+};
+
+/*
+ * Locking: lock protects params, the shared-info mapping and the console
+ * ring bookkeeping; event channel state has its own locks (hv/evtchn.h).
+ */
+struct xen_domain {
+    spinlock_t lock;
+    struct shared_info *shinfo;  /* hypervisor-owned page, direct-mapped */
+    uint64_t shinfo_gpfn;        /* where the guest mapped it; ~0 = unmapped */
+    uint64_t params[XEN_NR_HVM_PARAMS];
+    uint8_t callback_vector;     /* HVM_PARAM_CALLBACK_IRQ type 2; 0 = none */
+    struct evtchn_domain evtchn;
+    struct evtchn_channel chan[XEN_NR_PORTS];
+    struct evtchn_vcpu evcpu[MAX_VCPUS];
+    void *console_ring;          /* struct xencons_interface, guest RAM */
+    uint64_t console_gpfn;
+    unsigned int console_port;
+    uint64_t gnttab_frames;      /* grant table v1 frames set up (none yet) */
+};
+
+int __must_check xen_domain_init(struct domain *d);
+void xen_domain_destroy(struct domain *d);
+/* Guest system time (ns since the domain was created), as in pvclock. */
+uint64_t xen_system_time(const struct domain *d);
+/* Refresh v's vcpu_time_info (version protocol). */
+void xen_update_vcpu_time(struct vcpu *v);
+void xen_update_wallclock(struct domain *d);
+/* The vcpu_info of v moved (registration or shared_info mapped). */
+void xen_vcpu_info_changed(struct vcpu *v);
+/* Event upcall to deliver now? (vector, or -1). Clears nothing. */
+int xen_pending_upcall(struct vcpu *v);
+/* Should a halted/blocked vCPU wake for events? */
+bool xen_vcpu_has_events(struct vcpu *v);
+/* Raise a VIRQ on a vCPU (e.g. VIRQ_TIMER). */
+void xen_send_virq(struct vcpu *v, unsigned int virq);
+/* Console output from console_io / the ring: buffered into (dN) lines. */
+void xen_console_out(struct domain *d, const char *buf, size_t len);
+/* Arm v's single-shot timer at a guest system time (ns). */
+long xen_set_singleshot(struct vcpu *v, uint64_t deadline_ns, bool future_only);
+/* Typed input into the PV console ring; false if the domain has none. */
+bool xen_console_input(struct domain *d, uint8_t c);
+/* Drain the PV console ring (the guest notified its console port). */
+void xen_console_ring_poll(struct domain *d);
+
+#endif /* HV_XEN_H */
