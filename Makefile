@@ -6,11 +6,12 @@ JOBS ?= $(shell nproc)
 
 .PHONY: all deps build linux run run-bare run-iso test unit clean
 
-# The embedded default: the stock Debian kernel as an HVM guest on the
-# serial console (Ctrl-A three times gives it the input).
+# The embedded default: the stock Debian kernel twice, as a PVH guest (d1,
+# console hvc0) and as an HVM guest (d2, console ttyS0), on the one serial
+# console (Ctrl-A three times moves the input: Mica, d1, d2).
 LINUX_DIR = $(BUILD)/linux
-GUEST_ARGS ?= console=ttyS0
-MODULES ?= $(LINUX_DIR)/vmlinuz type=hvm mem=256M name=debian -- $(GUEST_ARGS),$(LINUX_DIR)/initramfs.cpio.gz ramdisk
+INITRD = $(LINUX_DIR)/initramfs.cpio.gz ramdisk
+MODULES ?= $(LINUX_DIR)/vmlinux type=pvh mem=256M name=debian-pvh -- console=hvc0,$(INITRD),$(LINUX_DIR)/vmlinuz type=hvm mem=256M name=debian-hvm -- console=ttyS0,$(INITRD)
 
 all: build
 

@@ -185,3 +185,69 @@ scenario("linux-hvm-two", smp=3, mem="1G", timeout=900, modules=LINUX2,
                  r"\(d2\) two-3", r"Domain 2 \(linux2\) shut down: poweroff",
                  r"Powering off"],
          checks=["no-fail", "no-crosstalk"])
+
+
+# PVH test guests (test/guests/pvh): the Xen hypercall ABI family by
+# family, hostile arguments included; each prints its own verdict through
+# console_io and powers off with SCHEDOP_shutdown.
+PVH_GUESTS = ["pvh_version", "pvh_memory", "pvh_hvmop", "pvh_vcpu", "pvh_evtchn",
+              "pvh_sched", "pvh_console"]
+for g in PVH_GUESTS:
+    scenario(f"{g}", mem="512M", modules=[f"guest:{g} type=pvh mem=64M"],
+             expect=[r"Domain 1 \(guest1\): PVH, 64 MiB",
+                     r"^\(d1\) Test result: SUCCESS$",
+                     r"Domain 1 \(guest1\) shut down: poweroff",
+                     r"Powering off"],
+             checks=["no-fail"])
+
+# Event channels between two domains, both directions.
+scenario("pvh_evtchn_pair", smp=3, mem="512M",
+         modules=["guest:pvh_evtchn_pair_a type=pvh mem=64M -- peer=2 role=a",
+                  "guest:pvh_evtchn_pair_b type=pvh mem=64M -- peer=1 role=b"],
+         expect=[r"Domain 1 \(guest1\): PVH", r"Domain 2 \(guest2\): PVH",
+                 r"Powering off"],
+         checks=["no-fail", "both-success"])
+
+# Shutdown reasons reported per domain: a guest-declared crash and a guest
+# that corrupts its console ring, beside one that exits normally.
+scenario("pvh_shutdown_reasons", smp=4, mem="512M",
+         modules=["guest:pvh_shutdown_crash type=pvh mem=64M name=crasher",
+                  "guest:pvh_console_corrupt type=pvh mem=64M name=corrupter",
+                  "guest:pvh_version type=pvh mem=64M name=fine"],
+         expect=[r"Domain 1 \(crasher\) crashed: the guest reported a crash",
+                 r"Domain 2 \(corrupter\) crashed: console ring indices out of range",
+                 r"Domain 3 \(fine\) shut down: poweroff",
+                 r"Powering off"],
+         checks=[])
+
+# The stock Debian kernel as a PVH guest: Xen PVH detected, the Xen clock
+# source, the shell on hvc0 (the PV console ring), a typed command, poweroff.
+LINUX_PVH = ["linux:vmlinux type=pvh mem=256M name=pvh1 -- console=hvc0 panic=-1",
+             "linux:initramfs.cpio.gz ramdisk"]
+scenario("linux-pvh", mem="1G", timeout=600, modules=LINUX_PVH,
+         keys=[(r"\(d1\) mica-guest# ", CTRL_A3),
+               (r"Serial input to d1", "echo hello-from-$((6*7))\n"),
+               (r"\(d1\) hello-from-42", "poweroff\n")],
+         expect=[r"pvh1: PVH entry 0x[0-9a-f]+, start_info at",
+                 r"\(d1\) .*Hypervisor detected: Xen HVM",
+                 r"\(d1\) .*Booting kernel on Xen PVH",
+                 r"\(d1\) .*Xen HVM callback vector for event delivery is enabled",
+                 r"\(d1\) .*printk: console \[hvc0\] enabled",
+                 r"\(d1\) .*clocksource: Switched to clocksource xen",
+                 r"\(d1\) MICA-GUEST: userspace up",
+                 r"\(d1\) hello-from-42",
+                 r"Domain 1 \(pvh1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
+
+# The embedded default of `make run`: a PVH and an HVM Linux side by side.
+scenario("linux-pvh-and-hvm", smp=3, mem="1G", timeout=900,
+         modules=LINUX_PVH + LINUX[:1] + LINUX[1:],
+         keys=[(r"\(d1\) mica-guest# ", ""), (r"\(d2\) mica-guest# ", CTRL_A3),
+               (r"Serial input to d1", "poweroff\n"),
+               (r"Domain 1 \(pvh1\) destroyed", CTRL_A3),
+               (r"Serial input to d2", "poweroff\n")],
+         expect=[r"Domain 1 \(pvh1\): PVH", r"Domain 2 \(linux1\): HVM",
+                 r"Domain 1 \(pvh1\) shut down: poweroff",
+                 r"Domain 2 \(linux1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
