@@ -67,6 +67,11 @@ int npt_map(struct npt *n, uint64_t gpa, paddr_t pa, uint64_t size)
     return pt_map(&n->pt, gpa, pa, size, NPT_FLAGS);
 }
 
+int npt_unmap(struct npt *n, uint64_t gpa, uint64_t size)
+{
+    return pt_unmap(&n->pt, gpa, size);
+}
+
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *pa)
 {
     uint64_t flags;

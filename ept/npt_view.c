@@ -42,6 +42,11 @@ static int view_map(void *view, uint64_t gpa, paddr_t pa, uint64_t size)
     return npt_map(view, gpa, pa, size);
 }
 
+static int view_unmap(void *view, uint64_t gpa, uint64_t size)
+{
+    return npt_unmap(view, gpa, size);
+}
+
 static int view_lookup(const void *view, uint64_t gpa, paddr_t *pa)
 {
     return npt_lookup(view, gpa, pa);
@@ -62,6 +67,7 @@ const struct p2m_view_ops npt_view_ops = {
     .size = sizeof(struct npt),
     .init = view_init,
     .map = view_map,
+    .unmap = view_unmap,
     .lookup = view_lookup,
     .root = view_root,
     .destroy = view_destroy,

@@ -106,6 +106,39 @@ int p2m_map_page(struct p2m *p2m, uint64_t gpa, paddr_t pa)
     return rc;
 }
 
+int p2m_remove_page(struct p2m *p2m, uint64_t gpa)
+{
+    paddr_t pa;
+    int rc;
+
+    spin_lock(&p2m->lock);
+    rc = p2m->view_ops->lookup(p2m->view, gpa, &pa);
+    if (!rc)
+        rc = p2m->view_ops->unmap(p2m->view, gpa & PAGE_MASK, PAGE_SIZE);
+    if (!rc) {
+        memset(__va(pa & PAGE_MASK), 0, PAGE_SIZE); /* nothing leaks to the next user */
+        p2m->nr_pages--;
+    }
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
+int p2m_populate_page(struct p2m *p2m, uint64_t gpa, uint16_t owner, uint64_t max_pages)
+{
+    paddr_t pa;
+    int rc;
+
+    spin_lock(&p2m->lock);
+    if (!p2m->view_ops->lookup(p2m->view, gpa, &pa))
+        rc = 0; /* already backed */
+    else if (p2m->nr_pages >= max_pages)
+        rc = -ENOSPC;
+    else
+        rc = p2m_add_block(p2m, gpa & PAGE_MASK, 0, owner);
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
 int p2m_translate(const struct p2m *p2m, uint64_t gpa, paddr_t *pa)
 {
     if (!p2m->view)

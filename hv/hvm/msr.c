@@ -157,6 +157,8 @@ static int msr_apic_base(struct vcpu *v, uint32_t msr, bool write, uint64_t *val
  */
 static int msr_hypercall_page(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
+    /* VMMCALL on AMD, VMCALL elsewhere: what the host CPU intercepts. */
+    uint8_t call3 = cpuid(0).ebx == 0x68747541 /* "Auth" */ ? 0xd9 : 0xc1;
     uint8_t stub[32];
 
     (void)msr;
@@ -175,7 +177,7 @@ static int msr_hypercall_page(struct vcpu *v, uint32_t msr, bool write, uint64_t
         } else {
             stub[0] = 0xb8;
             memcpy(stub + 1, &i, 4);
-            stub[5] = 0x0f, stub[6] = 0x01, stub[7] = 0xd9, stub[8] = 0xc3;
+            stub[5] = 0x0f, stub[6] = 0x01, stub[7] = call3, stub[8] = 0xc3;
         }
         if (copy_to_gpa(v->domain, *val + i * 32, stub, sizeof(stub)))
             return -1;

@@ -85,12 +85,57 @@ static long memory_reservation_query(struct vcpu *v, uint64_t cmd, uint64_t arg)
         return rc;
     if (cmd == XENMEM_maximum_gpfn)
         return (long)memory_max_gpfn(v->domain);
+    if (cmd == XENMEM_current_reservation)
+        return (long)v->domain->p2m.nr_pages;
     return (long)(v->domain->ram_bytes >> PAGE_SHIFT);
+}
+
+#define MEMOP_EXTENT_SHIFT 6   /* cmd bits above it: continuation progress */
+#define MEMOP_CMD_MASK ((1U << MEMOP_EXTENT_SHIFT) - 1)
+#define MEMOP_BATCH 256        /* extents per hypercall before continuing */
+
+/*
+ * Ballooning (decrease_reservation / populate_physmap) of order-0 extents.
+ * Returns the number of extents done, as Xen does; a long list is handled
+ * MEMOP_BATCH extents at a time, the guest re-executing the hypercall with
+ * the progress encoded in cmd (-ERESTART).
+ */
+static long memory_reservation(struct vcpu *v, struct hypercall_args *args, bool populate)
+{
+    struct domain *d = v->domain;
+    struct xen_memory_reservation r;
+    uint64_t start = args->a[0] >> MEMOP_EXTENT_SHIFT, i, gpfn;
+    int rc;
+
+    if (copy_from_guest(v, &r, args->a[1], sizeof(r)))
+        return -EFAULT;
+    if ((rc = memory_domid_ok(v, r.domid)))
+        return rc;
+    if (r.extent_order != 0 || start > r.nr_extents)
+        return -EINVAL; /* larger extents: not offered */
+    for (i = start; i < r.nr_extents; i++) {
+        if (i - start == MEMOP_BATCH) {
+            args->a[0] = (args->a[0] & MEMOP_CMD_MASK) | (i << MEMOP_EXTENT_SHIFT);
+            return -ERESTART;
+        }
+        if (copy_from_guest(v, &gpfn, r.extent_start + i * sizeof(gpfn), sizeof(gpfn)))
+            return i ? (long)i : -EFAULT;
+        if (gpfn > memory_max_gpfn(d))
+            break;
+        rc = populate ? p2m_populate_page(&d->p2m, gpfn << PAGE_SHIFT, (uint16_t)d->id,
+                                          d->ram_bytes >> PAGE_SHIFT)
+                      : p2m_remove_page(&d->p2m, gpfn << PAGE_SHIFT);
+        if (rc)
+            break;
+    }
+    if (!populate && i > start)
+        memory_flush_guest_tlbs(d);
+    return (long)i;
 }
 
 long do_memory_op(struct vcpu *v, struct hypercall_args *args)
 {
-    uint64_t cmd = args->a[0] & 0x3f; /* the rest is continuation state */
+    uint64_t cmd = args->a[0] & MEMOP_CMD_MASK; /* the rest is continuation state */
 
     switch (cmd) {
     case XENMEM_memory_map:
@@ -101,8 +146,12 @@ long do_memory_op(struct vcpu *v, struct hypercall_args *args)
     case XENMEM_maximum_reservation:
     case XENMEM_maximum_gpfn:
         return memory_reservation_query(v, cmd, args->a[1]);
+    case XENMEM_decrease_reservation:
+        return memory_reservation(v, args, false);
+    case XENMEM_populate_physmap:
+        return memory_reservation(v, args, true);
     default:
-        /* Ballooning (increase/decrease/populate) is not offered yet. */
+        /* increase_reservation (PV only), exchange, ...: not offered. */
         return -ENOSYS;
     }
 }

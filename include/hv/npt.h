@@ -33,6 +33,7 @@ struct npt {
 
 int __must_check npt_init(struct npt *n, const struct npt_page_ops *pages);
 int __must_check npt_map(struct npt *n, uint64_t gpa, paddr_t pa, uint64_t size);
+int __must_check npt_unmap(struct npt *n, uint64_t gpa, uint64_t size);
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *pa);
 paddr_t npt_root(const struct npt *n);
 void npt_destroy(struct npt *n);

@@ -15,6 +15,7 @@ struct p2m_view_ops {
     size_t size;                /* bytes of view state the p2m allocates */
     int (*init)(void *view);
     int (*map)(void *view, uint64_t gpa, paddr_t pa, uint64_t size);
+    int (*unmap)(void *view, uint64_t gpa, uint64_t size);
     int (*lookup)(const void *view, uint64_t gpa, paddr_t *pa);
     paddr_t (*root)(const void *view);
     void (*destroy)(void *view);
@@ -51,6 +52,12 @@ int __must_check p2m_populate(struct p2m *p2m, uint64_t gpa, uint64_t bytes, uin
 /* Map one hypervisor-owned frame at gpa (shared_info, console ring),
  * replacing whatever was there; the frame is not freed by the p2m. */
 int __must_check p2m_map_page(struct p2m *p2m, uint64_t gpa, paddr_t pa);
+/* Ballooning: take one RAM page out of the guest (scrubbed; the frame is
+ * kept until teardown, as it may be part of a 2 MiB block), or back a
+ * missing page with a fresh one (-ENOSPC beyond max_pages). */
+int __must_check p2m_remove_page(struct p2m *p2m, uint64_t gpa);
+int __must_check p2m_populate_page(struct p2m *p2m, uint64_t gpa, uint16_t owner,
+                                   uint64_t max_pages);
 /* Machine address of a guest-physical address, or -ENOENT outside RAM. */
 int p2m_translate(const struct p2m *p2m, uint64_t gpa, paddr_t *pa);
 /* Scrub and free every RAM frame and table. */

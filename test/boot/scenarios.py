@@ -191,7 +191,7 @@ scenario("linux-hvm-two", smp=3, mem="1G", timeout=900, modules=LINUX2,
 # family, hostile arguments included; each prints its own verdict through
 # console_io and powers off with SCHEDOP_shutdown.
 PVH_GUESTS = ["pvh_version", "pvh_memory", "pvh_hvmop", "pvh_vcpu", "pvh_evtchn",
-              "pvh_sched", "pvh_console"]
+              "pvh_sched", "pvh_console", "pvh_balloon"]
 for g in PVH_GUESTS:
     scenario(f"{g}", mem="512M", modules=[f"guest:{g} type=pvh mem=64M"],
              expect=[r"Domain 1 \(guest1\): PVH, 64 MiB",

@@ -229,6 +229,9 @@ struct xen_hvm_param {
 };
 
 /* memory_op (public/memory.h). */
+#define XENMEM_decrease_reservation 1
+#define XENMEM_current_reservation 3
+#define XENMEM_populate_physmap 6
 #define XENMEM_add_to_physmap 7
 #define XENMEM_memory_map 9
 #define XENMEM_machphys_mapping 12
@@ -244,6 +247,16 @@ struct xen_add_to_physmap {
     uint64_t idx;
     uint64_t gpfn;
 };
+
+struct xen_memory_reservation {
+    uint64_t extent_start; /* guest address of the gpfn list */
+    uint64_t nr_extents;
+    uint32_t extent_order;
+    uint32_t mem_flags;
+    uint16_t domid;
+    uint16_t pad0[3];
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation");
 
 struct xen_memory_map {
     uint32_t nr_entries; /* IN: room in buffer; OUT: entries written */
