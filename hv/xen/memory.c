@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* memory_op for translated (HVM/PVH) guests: the memory map, mapping the
- * shared_info page, reservation queries. */
+ * shared_info page and grant-table frames, reservation queries. */
 #include <hv/errno.h>
 #include <hv/hvm.h>
 #include <hv/hvm/vcpu.h>
@@ -52,6 +52,24 @@ static uint64_t memory_max_gpfn(const struct domain *d)
     return (guest_ram_gpa_end(d->ram_bytes) >> PAGE_SHIFT) - 1;
 }
 
+/*
+ * A grant-table frame (hv/xen/gnttab.c), the table grown to hold idx. As
+ * with shared_info, a frame moved to a new gpfn stays visible at the old
+ * one too: the p2m cannot unmap a page yet (Xen leaves a hole there).
+ */
+static long add_to_physmap_grant(struct vcpu *v, const struct xen_add_to_physmap *xatp)
+{
+    int rc;
+
+    printk(LOG_WARN "DEBUGGNT idx %#llx gpfn %#llx\n", (unsigned long long)xatp->idx, (unsigned long long)xatp->gpfn);
+    if (xatp->gpfn > memory_max_gpfn(v->domain))
+        return -EINVAL;
+    rc = xen_gnttab_map_frame(v->domain, xatp->idx, xatp->gpfn);
+    if (!rc)
+        memory_flush_guest_tlbs(v->domain);
+    return rc;
+}
+
 static long add_to_physmap(struct vcpu *v, uint64_t arg)
 {
     struct xen_add_to_physmap xatp;
@@ -62,8 +80,10 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
         return -EFAULT;
     if ((rc = memory_domid_ok(v, xatp.domid)))
         return rc;
+    if (xatp.space == XENMAPSPACE_grant_table)
+        return add_to_physmap_grant(v, &xatp);
     if (xatp.space != XENMAPSPACE_shared_info)
-        return -EINVAL; /* grant tables and page moves: not offered yet */
+        return -EINVAL; /* page moves: not offered yet */
     if (xatp.idx != 0 || xatp.gpfn > memory_max_gpfn(v->domain))
         return -EINVAL;
     rc = p2m_map_page(&v->domain->p2m, xatp.gpfn << PAGE_SHIFT, __pa(x->shinfo));

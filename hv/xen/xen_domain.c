@@ -132,6 +132,8 @@ int xen_domain_init(struct domain *d)
         rc = xen_vcpus_init(d);
     if (!rc)
         rc = xen_console_init(d);
+    if (!rc)
+        rc = xen_gnttab_init(d);
     xen_update_wallclock(d);
     return rc;
 }
@@ -151,6 +153,7 @@ void xen_domain_destroy(struct domain *d)
         evtchn_domain_destroy(&x->evtchn);
     if (x->console_ring)
         free_page(x->console_ring);
+    xen_gnttab_destroy(d);
     if (x->shinfo)
         free_page(x->shinfo);
     xfree(x);

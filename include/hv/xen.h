@@ -11,6 +11,7 @@
 
 #define XEN_NR_HVM_PARAMS 39
 #define XEN_NR_PORTS 1024 /* per domain; Linux uses a few dozen */
+#define XEN_GNTTAB_MAX_FRAMES 64 /* Xen's default max_grant_frames */
 
 struct xen_vcpu {
     struct vcpu_info *vinfo;     /* active vcpu_info in hypervisor view */
@@ -21,6 +22,18 @@ struct xen_vcpu {
     bool blocked;                /* SCHEDOP_block: wait for an event */
     uint64_t state_entry_ns;     /* runstate bookkeeping */
     uint64_t time_running_ns;
+};
+
+/*
+ * Grant table v1 (hv/xen/gnttab.c): frames of struct grant_entry_v1 the
+ * guest writes and Mica will read. Locking: lock guards all fields; frames
+ * are only added (v1 never shrinks) and freed with the domain.
+ */
+struct xen_gnttab {
+    spinlock_t lock;
+    unsigned int nr_frames;                /* frame[0..nr_frames) allocated */
+    void *frame[XEN_GNTTAB_MAX_FRAMES];    /* hypervisor-owned, direct-mapped */
+    uint64_t gpfn[XEN_GNTTAB_MAX_FRAMES];  /* last add_to_physmap target; ~0 = none */
 };
 
 /*
@@ -39,7 +52,7 @@ struct xen_domain {
     void *console_ring;          /* struct xencons_interface, guest RAM */
     uint64_t console_gpfn;
     unsigned int console_port;
-    uint64_t gnttab_frames;      /* grant table v1 frames set up (none yet) */
+    struct xen_gnttab gnttab;
 };
 
 int __must_check xen_domain_init(struct domain *d);
@@ -65,5 +78,10 @@ long xen_set_singleshot(struct vcpu *v, uint64_t deadline_ns, bool future_only);
 bool xen_console_input(struct domain *d, uint8_t c);
 /* Drain the PV console ring (the guest notified its console port). */
 void xen_console_ring_poll(struct domain *d);
+/* Grant table: frame 0 at creation; all frames freed at destruction. */
+int __must_check xen_gnttab_init(struct domain *d);
+void xen_gnttab_destroy(struct domain *d);
+/* XENMAPSPACE_grant_table: map frame idx (grown on demand) at gpfn. */
+int __must_check xen_gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn);
 
 #endif /* HV_XEN_H */

@@ -6,8 +6,11 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "test_support.h"
 #include <hv/errno.h>
@@ -83,12 +86,6 @@ static void nop_backend(void *opaque, struct evtchn_domain *d,
     (void)opaque;
     (void)d;
     (void)port;
-}
-
-/* Racing threads may see any result; they only must not hang or corrupt. */
-static void any_rc(int rc)
-{
-    assert_true(rc == 0 || rc == -EINVAL);
 }
 
 enum { PRIV = 1, GLOBAL_VIRQS = 2, NO_VIEWS = 4 };
@@ -887,63 +884,162 @@ static void test_bind_vcpu_moves_delivery(void **state)
     assert_int_equal(status(b, pb).vcpu, 0);
 }
 
-/* ---- concurrency smoke test: opposite lock orders, sends, closes ---- */
+/* ---- concurrency smoke tests ----
+ *
+ * Host threads are preemptible, unlike a pCPU holding a spinlock. With
+ * more runnable threads than CPUs (load, or one CPU), a waiter on a ticket
+ * lock spins until the scheduler runs the holder or the next ticket's
+ * owner, so every hand-off may cost a whole time slice: a fixed count of
+ * 100000 rounds then takes hours although nothing is deadlocked. The races
+ * so run for a bounded time, and a watchdog tells a real deadlock (no
+ * operation completes for RACE_STALL_MS) from mere slowness. Racing
+ * threads record errors instead of asserting: cmocka's longjmp is only
+ * valid on the test's own thread. */
 
+#define RACE_MS 1000           /* racing time budget per test */
+#define RACE_MAX_ITERS 100000  /* enough on an idle machine */
+#define RACE_MIN_ITERS 8       /* even when starved: both close orders */
+#define RACE_STALL_MS 10000
+
+static uint64_t race_end_ms;
+static unsigned long race_progress;  /* evtchn calls completed */
+static unsigned long race_bad;       /* unexpected results */
+static bool watchdog_stop;
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool race_over(void)
+{
+    return now_ms() >= race_end_ms;
+}
+
+/* Every call in these races must succeed: each thread owns its ports. */
+static void race_rc(int rc)
+{
+    if (rc)
+        __atomic_fetch_add(&race_bad, 1, __ATOMIC_SEQ_CST);
+    __atomic_fetch_add(&race_progress, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Threads may be stuck in spin_lock: fail the binary rather than hang. */
+static void *watchdog(void *opaque)
+{
+    const char *what = opaque;
+    unsigned long seen = ~0ul;
+    uint64_t since = now_ms();
+    const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+    while (!__atomic_load_n(&watchdog_stop, __ATOMIC_SEQ_CST)) {
+        unsigned long p = __atomic_load_n(&race_progress, __ATOMIC_SEQ_CST);
+
+        if (p != seen) {
+            seen = p;
+            since = now_ms();
+        } else if (now_ms() - since > RACE_STALL_MS) {
+            fprintf(stderr, "%s: no evtchn call completed for %d ms: "
+                    "deadlock\n", what, RACE_STALL_MS);
+            _exit(EXIT_FAILURE);
+        }
+        nanosleep(&tick, NULL);
+    }
+    return NULL;
+}
+
+static void race_start(pthread_t *wd, const char *what)
+{
+    race_progress = 0;
+    race_bad = 0;
+    watchdog_stop = false;
+    race_end_ms = now_ms() + RACE_MS;
+    assert_int_equal(pthread_create(wd, NULL, watchdog, (void *)what), 0);
+}
+
+static void race_stop(pthread_t wd)
+{
+    __atomic_store_n(&watchdog_stop, true, __ATOMIC_SEQ_CST);
+    pthread_join(wd, NULL);
+    assert_int_equal(race_bad, 0);
+}
+
+/* Opposite lock orders: connect, send both ways, close from either end. */
 static pthread_barrier_t start_line;
 
 struct race_arg {
     struct tdom *self, *peer;
-    int iters;
+    unsigned int iters;   /* out: rounds done */
 };
+
+static void race_round(struct race_arg *r, unsigned int i)
+{
+    uint32_t mine = 0, theirs = 0;
+    int rc;
+
+    rc = evtchn_alloc_unbound(&r->self->ev, EVTCHN_DOMID_SELF,
+                              r->peer->ev.domid, &mine);
+    race_rc(rc);
+    if (rc)
+        return;
+    rc = evtchn_bind_interdomain(&r->peer->ev, r->self->ev.domid, mine,
+                                 &theirs);
+    race_rc(rc);
+    if (rc) {
+        race_rc(evtchn_close(&r->self->ev, mine));
+        return;
+    }
+    race_rc(evtchn_send(&r->self->ev, mine));
+    race_rc(evtchn_send(&r->peer->ev, theirs));
+    /* The higher domid's end first drops and retakes its own lock. */
+    if (i & 1) {
+        race_rc(evtchn_close(&r->peer->ev, theirs));
+        race_rc(evtchn_close(&r->self->ev, mine));
+    } else {
+        race_rc(evtchn_close(&r->self->ev, mine));
+        race_rc(evtchn_close(&r->peer->ev, theirs));
+    }
+}
 
 static void *race_thread(void *opaque)
 {
     struct race_arg *r = opaque;
-    uint32_t mine, theirs;
+    unsigned int i;
 
     pthread_barrier_wait(&start_line);
-    for (int i = 0; i < r->iters; i++) {
-        if (evtchn_alloc_unbound(&r->self->ev, EVTCHN_DOMID_SELF,
-                                 r->peer->ev.domid, &mine))
-            continue;
-        if (evtchn_bind_interdomain(&r->peer->ev, r->self->ev.domid, mine,
-                                    &theirs)) {
-            any_rc(evtchn_close(&r->self->ev, mine));
-            continue;
-        }
-        any_rc(evtchn_send(&r->self->ev, mine));
-        any_rc(evtchn_send(&r->peer->ev, theirs));
-        /* Close from alternating ends so both lock orders run. */
-        if (i & 1) {
-            any_rc(evtchn_close(&r->peer->ev, theirs));
-            any_rc(evtchn_close(&r->self->ev, mine));
-        } else {
-            any_rc(evtchn_close(&r->self->ev, mine));
-            any_rc(evtchn_close(&r->peer->ev, theirs));
-        }
-    }
+    for (i = 0; i < RACE_MAX_ITERS && (i < RACE_MIN_ITERS || !race_over()); i++)
+        race_round(r, i);
+    r->iters = i;
     return NULL;
 }
 
 static void test_concurrent_pairs(void **state)
 {
     struct tdom *a = mkdom(1, 0), *b = mkdom(2, 0);
-    struct race_arg ra = { a, b, 100000 }, rb = { b, a, 100000 };
-    pthread_t ta, tb;
+    struct race_arg ra = { a, b, 0 }, rb = { b, a, 0 };
+    pthread_t ta, tb, wd;
     (void)state;
 
     assert_int_equal(pthread_barrier_init(&start_line, NULL, 2), 0);
+    race_start(&wd, "test_concurrent_pairs");
     assert_int_equal(pthread_create(&ta, NULL, race_thread, &ra), 0);
     assert_int_equal(pthread_create(&tb, NULL, race_thread, &rb), 0);
     pthread_join(ta, NULL);
     pthread_join(tb, NULL);
+    race_stop(wd);
     pthread_barrier_destroy(&start_line);
-    /* Every channel ended closed on both sides, references balanced. */
+    assert_true(ra.iters >= RACE_MIN_ITERS && rb.iters >= RACE_MIN_ITERS);
+    /* Every channel ended closed on both sides, its pending bit cleared,
+     * references balanced. */
     for (uint32_t q = 1; q < 64; q++) {
         unsigned int sa = status(a, q).status, sb = status(b, q).status;
         if (sa != EVTCHN_STAT_CLOSED || sb != EVTCHN_STAT_CLOSED)
             fail_msg("port %u left open: %u %u", q, sa, sb);
     }
+    assert_int_equal(a->pending[0] | b->pending[0], 0);
     assert_int_equal(a->refs + b->refs, 0);
 }
 
@@ -961,14 +1057,25 @@ static void *view_sender(void *opaque)
     struct view_race *r = opaque;
 
     while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
-        any_rc(evtchn_send(&r->t->ev, r->port));
+        race_rc(evtchn_send(&r->t->ev, r->port));
         __atomic_fetch_add(&r->sends, 1, __ATOMIC_SEQ_CST);
         __atomic_fetch_and(&r->t->pending[0], ~(1ull << r->port), __ATOMIC_SEQ_CST);
         __atomic_store_n(&r->t->sel[1], 0, __ATOMIC_SEQ_CST);
         __atomic_store_n(&r->t->upcall[1], 0, __ATOMIC_SEQ_CST);
     }
-    any_rc(evtchn_send(&r->t->ev, r->port));
+    race_rc(evtchn_send(&r->t->ev, r->port));
     return NULL;
+}
+
+/* Toggle until both sides did 20000 calls or, past the time budget, a few
+ * (the sender may have been starved until then). */
+static bool view_race_done(struct view_race *r, unsigned long toggles)
+{
+    unsigned long sends = __atomic_load_n(&r->sends, __ATOMIC_SEQ_CST);
+
+    if (toggles >= 20000 && sends >= 20000)
+        return true;
+    return toggles >= RACE_MIN_ITERS && sends >= RACE_MIN_ITERS && race_over();
 }
 
 static void test_concurrent_view_registration(void **state)
@@ -976,18 +1083,18 @@ static void test_concurrent_view_registration(void **state)
     struct tdom *a = mkdom(1, NO_VIEWS);
     struct evtchn_vcpu_view v1 = view_of(a, 1);
     struct view_race r = { a, 0, false, 0 };
-    pthread_t th;
+    pthread_t th, wd;
     (void)state;
 
     assert_int_equal(evtchn_bind_ipi(&a->ev, 1, &r.port), 0);
+    race_start(&wd, "test_concurrent_view_registration");
     assert_int_equal(pthread_create(&th, NULL, view_sender, &r), 0);
-    /* Toggle until the sender has run alongside for a while. */
-    for (unsigned long i = 0;
-         i < 20000 || __atomic_load_n(&r.sends, __ATOMIC_SEQ_CST) < 20000; i++)
-        assert_int_equal(evtchn_vcpu_views_set(&a->ev, 1, i & 1 ? NULL : &v1), 0);
-    assert_int_equal(evtchn_vcpu_views_set(&a->ev, 1, NULL), 0);
+    for (unsigned long i = 0; !view_race_done(&r, i); i++)
+        race_rc(evtchn_vcpu_views_set(&a->ev, 1, i & 1 ? NULL : &v1));
+    race_rc(evtchn_vcpu_views_set(&a->ev, 1, NULL));
     __atomic_store_n(&r.stop, true, __ATOMIC_SEQ_CST);
     pthread_join(th, NULL);
+    race_stop(wd);
     assert_true(pend(a, r.port));
     a->sel[1] = 0;
     a->upcall[1] = 0;
