@@ -53,6 +53,21 @@ static uint64_t memory_max_gpfn(const struct domain *d)
 }
 
 /*
+ * Where grant frames may go: RAM, or the 1 GiB above both RAM and 4 GiB.
+ * Linux PVH puts them in unpopulated address space (the first free 128 MiB
+ * section of its iomem map, e.g. 4 GiB with 256 MiB of RAM). The window is
+ * bounded because every mapping outside RAM may cost page-table pages that
+ * live as long as the domain; this caps them near 2 MiB.
+ */
+static bool memory_grant_gpfn_ok(const struct domain *d, uint64_t gpfn)
+{
+    uint64_t base = MAX(guest_ram_gpa_end(d->ram_bytes), GiB(4)) >> PAGE_SHIFT;
+
+    return gpfn <= memory_max_gpfn(d) ||
+           (gpfn >= base && gpfn - base < (GiB(1) >> PAGE_SHIFT));
+}
+
+/*
  * A grant-table frame (hv/xen/gnttab.c), the table grown to hold idx. As
  * with shared_info, a frame moved to a new gpfn stays visible at the old
  * one too: the p2m cannot unmap a page yet (Xen leaves a hole there).
@@ -61,8 +76,7 @@ static long add_to_physmap_grant(struct vcpu *v, const struct xen_add_to_physmap
 {
     int rc;
 
-    printk(LOG_WARN "DEBUGGNT idx %#llx gpfn %#llx\n", (unsigned long long)xatp->idx, (unsigned long long)xatp->gpfn);
-    if (xatp->gpfn > memory_max_gpfn(v->domain))
+    if (!memory_grant_gpfn_ok(v->domain, xatp->gpfn))
         return -EINVAL;
     rc = xen_gnttab_map_frame(v->domain, xatp->idx, xatp->gpfn);
     if (!rc)
