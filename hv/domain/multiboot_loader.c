@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Multiboot1 loader for small test kernels: a.out kludge or ELF32 images, multiboot info. */
+#include <hv/elf.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/loader.h>
@@ -51,14 +52,6 @@
 #define MBI_MMAP_ENTRY 24            /* u32 size (= 20), then the entry */
 
 /* ELF32 file header and program header offsets. */
-#define EI_CLASS 4
-#define EI_DATA 5
-#define ELFCLASS32 1
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define E_TYPE 16
-#define E_MACHINE 18
-#define E_ENTRY 24
 #define E_PHOFF 28
 #define E_PHENTSIZE 42
 #define E_PHNUM 44

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* ELF64 header checks and the Xen ELF note parser shared by the PVH and PV domain builders. */
+#include <hv/elf.h>
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
@@ -15,14 +16,6 @@
  * meaning are Xen's public elfnote.h.
  */
 
-#define EI_CLASS 4
-#define EI_DATA 5
-#define ELFCLASS32 1
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define E_TYPE 16
-#define E_MACHINE 18
-#define E_ENTRY 24
 #define E_PHOFF 32
 #define E_SHOFF 40
 #define E_PHENTSIZE 54
