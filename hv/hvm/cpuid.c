@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* CPUID policy for HVM guests: the host's view, minus what Mica does not
- * virtualize (SVM, VMX, x2APIC, MONITOR, XSAVE/AVX, TSC-deadline, topology),
+ * virtualize (SVM, VMX, x2APIC, MONITOR, XSAVE/AVX, topology), plus
+ * TSC-deadline timers,
  * plus the hypervisor leaves. */
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
@@ -14,9 +15,10 @@
 #define MICA_SIG 0x6163694dU
 
 /* Leaf 1 ECX/EDX bits hidden (SDM Vol. 2A, CPUID, "Feature Information"). */
-#define L1_ECX_HIDE ((1U << 3) | (1U << 5) | (1U << 6) | (1U << 21) | (1U << 24) | \
+#define L1_ECX_HIDE ((1U << 3) | (1U << 5) | (1U << 6) | (1U << 21) | \
                      (1U << 26) | (1U << 27) | (1U << 28) | (1U << 12) | (1U << 29))
 #define L1_ECX_HYPERVISOR (1U << 31)
+#define L1_ECX_TSC_DEADLINE (1U << 24)
 #define L1_EDX_HIDE ((1U << 28) /* HTT */ | (1U << 22) /* ACPI thermal */)
 /* Leaf 0x80000001 ECX: SVM, XOP, SKINIT, WDT, FMA4, TOPOEXT, perf counters. */
 #define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
@@ -30,7 +32,9 @@
 
 static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
 {
-    r->ecx = (r->ecx & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR;
+    /* TSC-deadline is always offered: the vLAPIC implements it whatever
+     * the host has. */
+    r->ecx = (r->ecx & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR | L1_ECX_TSC_DEADLINE;
     r->edx &= ~L1_EDX_HIDE;
     /* EBX: APIC id in 31:24, one logical processor per package. */
     r->ebx = (r->ebx & 0xffff) | (1U << 16) | (v->id << 24);

@@ -5,6 +5,7 @@
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
+#include <hv/time.h>
 #include <hv/x86.h>
 
 #define MSR_TSC 0x10
@@ -144,6 +145,21 @@ static int msr_scratch(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
     return 0;
 }
 
+/* IA32_TSC_DEADLINE: a guest TSC value, turned into guest time for the
+ * vLAPIC (guest TSC = host TSC + offset; guest time 0 = domain creation). */
+static int msr_tsc_deadline(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
+{
+    uint64_t ns = 0;
+
+    (void)msr;
+    if (write && *val) {
+        uint64_t host_ns = tsc_to_ns(*val - (uint64_t)v->tsc_offset);
+
+        ns = host_ns > v->domain->created_ns ? host_ns - v->domain->created_ns : 1;
+    }
+    return hvm_platform_tsc_deadline(v, write, val, ns);
+}
+
 static int msr_apic_base(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
     (void)msr;
@@ -194,6 +210,7 @@ static const struct {
     { MSR_PAT, MSR_PAT, msr_pat },
     { MSR_TSC, MSR_TSC, msr_tsc },
     { MSR_APIC_BASE, MSR_APIC_BASE, msr_apic_base },
+    { MSR_TSC_DEADLINE, MSR_TSC_DEADLINE, msr_tsc_deadline },
     { MSR_MTRR_PHYS_FIRST, MSR_MTRR_PHYS_LAST, msr_mtrr },
     { MSR_MTRR_FIX64K, MSR_MTRR_FIX64K, msr_mtrr },
     { MSR_MTRR_FIX16K_FIRST, MSR_MTRR_FIX16K_LAST, msr_mtrr },

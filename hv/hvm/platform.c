@@ -279,3 +279,21 @@ int hvm_platform_apic_base_msr(struct vcpu *v, bool write, uint64_t *val)
     spin_unlock(&p->lock);
     return rc;
 }
+
+int hvm_platform_tsc_deadline(struct vcpu *v, bool write, uint64_t *val,
+                              uint64_t deadline_ns)
+{
+    struct hvm_platform *p = v->domain->platform;
+
+    spin_lock(&p->lock);
+    if (write) {
+        vlapic_set_tsc_deadline_ns(&p->lapic[v->id], deadline_ns);
+        v->tsc_deadline = *val;
+    } else {
+        /* The register reads 0 once the deadline has passed (SDM,
+         * "TSC-Deadline Mode"). */
+        *val = vlapic_get_tsc_deadline_ns(&p->lapic[v->id]) ? v->tsc_deadline : 0;
+    }
+    spin_unlock(&p->lock);
+    return 0;
+}

@@ -63,6 +63,13 @@ uint64_t now_ns(void)
     return (uint64_t)(((unsigned __int128)d * ns_mult) >> 32);
 }
 
+uint64_t tsc_to_ns(uint64_t tsc)
+{
+    if (tsc <= tsc_at_boot)
+        return 0;
+    return (uint64_t)(((unsigned __int128)(tsc - tsc_at_boot) * ns_mult) >> 32);
+}
+
 void udelay(uint64_t us)
 {
     uint64_t end = rdtsc() + us * tsc_khz / 1000;

@@ -51,6 +51,7 @@ struct vcpu {
     uint64_t mtrr_def_type;
     int64_t tsc_offset;         /* guest TSC = host TSC + offset */
     uint32_t tsc_aux;
+    uint64_t tsc_deadline;      /* IA32_TSC_DEADLINE as written */
     struct xen_vcpu *xen;       /* Xen-ABI per-vCPU state, if xen_abi */
 };
 

@@ -10,6 +10,7 @@ extern uint64_t lapic_timer_khz; /* LAPIC timer input clock, divider 1 */
 
 void time_calibrate(void);       /* boot CPU, interrupts off */
 uint64_t now_ns(void);           /* nanoseconds since boot, all CPUs agree */
+uint64_t tsc_to_ns(uint64_t tsc); /* a host TSC value on the now_ns() scale */
 void udelay(uint64_t us);
 
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Guest: LAPIC timer: divide configuration, one-shot and periodic modes,
-// current count, ISR/EOI, and a masked timer that counts but does not fire.
+// current count, ISR/EOI, a masked timer that counts but does not fire, and
+// TSC-deadline mode where offered.
 #include "apic.h"
 #include "guest.h"
 #include "pc.h"
@@ -15,11 +16,12 @@ const char test_name[] = "lapic_timer";
 static volatile unsigned int ticks, spurious;
 static volatile bool isr_seen;
 static volatile uint64_t fired_tsc;
+static volatile bool tsc_deadline_mode;
 
 static void timer_handler(struct trap_frame *f)
 {
     (void)f;
-    if (ticks == 0)
+    if (ticks == 0 || tsc_deadline_mode)
         fired_tsc = rdtsc();
     isr_seen = lapic_vector_set(APIC_ISR, VEC_TIMER);
     ticks++;
@@ -106,6 +108,47 @@ static void test_masked(uint32_t per_ms)
              lapic_read(APIC_TMCCT), 0);
 }
 
+/* TSC-deadline mode (SDM vol. 3, "TSC-Deadline Mode"): the timer fires
+ * when the TSC reaches IA32_TSC_DEADLINE, which then reads back 0. */
+#define MSR_TSC_DEADLINE 0x6e0
+#define APIC_LVT_TIMER_TSC_DEADLINE (2U << 17)
+
+static void test_tsc_deadline(void)
+{
+    uint64_t t0, deadline, us;
+    unsigned int n0 = ticks;
+
+    if (!(cpuid(1, 0).ecx & (1U << 24))) {
+        CHECK(!on_mica(), "Mica must offer TSC-deadline timers (CPUID.1:ECX[24])");
+        info("no TSC-deadline timer on this CPU: not tested");
+        return;
+    }
+    lapic_write(APIC_TMICT, 0);
+    lapic_write(APIC_LVT_TIMER, VEC_TIMER | APIC_LVT_TIMER_TSC_DEADLINE);
+    tsc_deadline_mode = true;
+    t0 = rdtsc();
+    deadline = t0 + tsc_khz() * 5; /* 5 ms */
+    wrmsr(MSR_TSC_DEADLINE, deadline);
+    CHECK(rdmsr(MSR_TSC_DEADLINE) == deadline, "IA32_TSC_DEADLINE reads %#llx, wrote %#llx",
+          (unsigned long long)rdmsr(MSR_TSC_DEADLINE), (unsigned long long)deadline);
+    CHECK(sti_wait_count(&ticks, n0 + 1, 1000000), "TSC deadline (5 ms): no interrupt in 1 s");
+    us = tsc_to_us(fired_tsc - t0);
+    info("TSC-deadline timer of 5000 us fired after %llu us", (unsigned long long)us);
+    CHECK(fired_tsc >= deadline, "TSC-deadline timer fired %llu TSC ticks early",
+          (unsigned long long)(deadline - fired_tsc));
+    CHECK_EQ("IA32_TSC_DEADLINE after expiry", rdmsr(MSR_TSC_DEADLINE), 0);
+    sti_delay_us(20000);
+    CHECK(ticks == n0 + 1, "TSC-deadline timer fired %u times", ticks - n0);
+    /* A deadline in the past fires at once; writing 0 disarms. */
+    wrmsr(MSR_TSC_DEADLINE, rdtsc() - 1000);
+    CHECK(sti_wait_count(&ticks, n0 + 2, 1000000), "past TSC deadline: no interrupt");
+    wrmsr(MSR_TSC_DEADLINE, rdtsc() + tsc_khz() * 5);
+    wrmsr(MSR_TSC_DEADLINE, 0);
+    sti_delay_us(20000);
+    CHECK(ticks == n0 + 2, "disarmed TSC deadline still fired");
+    lapic_write(APIC_LVT_TIMER, VEC_TIMER | APIC_LVT_MASKED);
+}
+
 void test_main(void)
 {
     uint32_t per_ms;
@@ -119,6 +162,7 @@ void test_main(void)
     test_oneshot(per_ms);
     test_periodic(per_ms);
     test_masked(per_ms);
+    test_tsc_deadline();
     if (spurious)
         info("%u spurious LAPIC interrupts", spurious);
 }

@@ -40,6 +40,10 @@ bool hvm_platform_inject(struct vcpu *v);
 uint64_t hvm_guest_now(const struct domain *d);
 /* The APIC base MSR (0x1b) of a vCPU: 0, or -1 for #GP. */
 int hvm_platform_apic_base_msr(struct vcpu *v, bool write, uint64_t *val);
+/* IA32_TSC_DEADLINE of a vCPU: writes arm the vLAPIC for guest time
+ * deadline_ns (0 disarms); reads give the value written while armed. */
+int hvm_platform_tsc_deadline(struct vcpu *v, bool write, uint64_t *val,
+                              uint64_t deadline_ns);
 /* Console input from the console switch. */
 void hvm_platform_console_input(struct domain *d, uint8_t c);
 
