@@ -72,6 +72,7 @@ static int domain_vcpus_init(struct domain *d, const struct domain_config *cfg)
         v->domain = d;
         v->id = i;
         v->pcpu = cfg->first_pcpu + i;
+        v->wait_for_sipi = i != 0; /* APs start through INIT/SIPI */
         rc = hvm_ops->vcpu_init(v);
         if (rc)
             return rc;

@@ -104,9 +104,31 @@ void hvm_vcpu_kick(struct vcpu *v)
         softirq_raise_on(v->pcpu, SOFTIRQ_TIMER);
 }
 
+/*
+ * An AP in wait-for-SIPI: once a Startup IPI names a vector, start in real
+ * mode at vector:0000 (SDM Vol. 3, "MP Initialization Protocol"). Until
+ * then it sleeps; a SIPI kicks it.
+ */
+static bool vcpu_wait_sipi(struct vcpu *v)
+{
+    if (!__atomic_load_n(&v->sipi_pending, __ATOMIC_ACQUIRE)) {
+        if (!this_cpu()->softirq_pending)
+            safe_halt();
+        return false;
+    }
+    hvm_vcpu_set_sipi_state(v, v->sipi_vector);
+    v->wait_for_sipi = false;
+    v->sipi_pending = false;
+    printk("d%u: vCPU%u started by SIPI at 0x%x\n", v->domain->id, v->id,
+           (unsigned int)v->sipi_vector << 12);
+    return true;
+}
+
 /* One pass: returns false when the vCPU must not enter the guest now. */
 static bool vcpu_prepare(struct vcpu *v)
 {
+    if (v->wait_for_sipi && !vcpu_wait_sipi(v))
+        return false;
     uint64_t next = hvm_platform_poll(v);
     bool wake = hvm_platform_inject(v);
 

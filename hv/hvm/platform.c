@@ -49,8 +49,13 @@ static void deliver_to(struct hvm_platform *p, unsigned int i, uint8_t mode,
         vlapic_set_irq(&p->lapic[i], vector, level);
     else if (mode == VLAPIC_DM_NMI)
         v->nmi_pending = true;
-    else
-        return; /* INIT/SIPI/ExtINT messages: no AP start-up yet */
+    else if (mode == VLAPIC_DM_INIT && i != 0)
+        vlapic_init_reset(&p->lapic[i]); /* the AP keeps waiting for SIPI */
+    else if (mode == VLAPIC_DM_STARTUP && v->wait_for_sipi && !v->sipi_pending) {
+        v->sipi_vector = vector;
+        __atomic_store_n(&v->sipi_pending, true, __ATOMIC_RELEASE);
+    } else
+        return; /* ExtINT messages, INIT to the BSP: ignored */
     hvm_vcpu_kick(v);
 }
 

@@ -44,6 +44,12 @@ struct vcpu {
     void *arch;                 /* backend state (struct svm_vcpu) */
     struct vlapic *vlapic;
     bool halted;                /* in HLT, waiting for an interrupt */
+    /* Application processors wait for INIT and SIPI from another vCPU's
+     * LAPIC, as on a PC; sipi_vector is set (with sipi_pending) by the
+     * sender under the platform lock and consumed by the vCPU itself. */
+    bool wait_for_sipi;
+    volatile bool sipi_pending;
+    uint8_t sipi_vector;
     bool nmi_pending;
     struct timer wake_timer;    /* next device deadline */
     uint64_t nr_exits;

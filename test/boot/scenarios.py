@@ -135,13 +135,13 @@ scenario("hvm-bad-config", mem="512M",
          modules=["CMakeCache.txt type=hvm mem=64M name=notakernel",
                   "guest:cpuid_msr type=hvm mem=12Q vcpus=0 name=badopts",
                   "guest:cpuid_msr type=pv name=wrongtype",
-                  "guest:cpuid_msr type=hvm vcpus=2 name=smp",
+                  "guest:cpuid_msr type=pvh vcpus=2 name=smp",
                   "guest:cpuid_msr type=hvm mem=64M name=good"],
          expect=[r"notakernel: the kernel is neither a Linux bzImage nor a multiboot1",
                  r"notakernel: not created",
                  r"domain option mem=12Q: malformed size",
                  r"type=pv is not supported",
-                 r"smp: vcpus=2: SMP HVM guests are not supported yet",
+                 r"smp: vcpus=2: SMP PVH guests are not supported yet",
                  r"\(d\d\) Test result: SUCCESS", r"Powering off"],
          checks=[])
 
@@ -251,4 +251,20 @@ scenario("linux-pvh-and-hvm", smp=3, mem="1G", timeout=900,
          expect=[r"Domain 1 \(pvh1\): PVH", r"Domain 2 \(linux1\): HVM",
                  r"Domain 1 \(pvh1\) shut down: poweroff",
                  r"Domain 2 \(linux1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+
+# An SMP HVM guest: the second vCPU is started by the guest's own LAPIC
+# INIT-SIPI-SIPI (real mode at the SIPI vector), on a pCPU of its own.
+scenario("linux-hvm-smp", smp=3, mem="1G", timeout=600,
+         modules=["linux:vmlinuz type=hvm mem=256M vcpus=2 name=smp -- console=ttyS0 panic=-1",
+                  "linux:initramfs.cpio.gz ramdisk"],
+         keys=[(r"\(d1\) mica-guest# ", CTRL_A3),
+               (r"Serial input to d1", "echo cpus-$(grep -c ^processor /proc/cpuinfo)\n"),
+               (r"\(d1\) cpus-2", "poweroff\n")],
+         expect=[r"Domain 1 \(smp\): HVM, 256 MiB, 2 vCPUs",
+                 r"d1: vCPU1 started by SIPI at 0x[0-9a-f]+",
+                 r"\(d1\) .*smp: Brought up 1 node, 2 CPUs",
+                 r"\(d1\) MICA-GUEST: 2 CPUs",
+                 r"\(d1\) cpus-2",
+                 r"Domain 1 \(smp\) shut down: poweroff", r"Powering off"],
          checks=["no-fail"])

@@ -65,6 +65,9 @@ int hvm_decode_string_io(struct vcpu *v, struct hvm_exit *e);
 /* Length of the instruction at RIP, from the exit or by decoding it. */
 unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_exit *e, unsigned int fallback);
 
+/* Real-mode start at vector:0000 after a Startup IPI. */
+void hvm_vcpu_set_sipi_state(struct vcpu *v, uint8_t vector);
+
 /* The loop a pCPU runs for its vCPU until the domain dies. */
 void hvm_vcpu_loop(struct vcpu *v);
 /* Make the pCPU running v look at it again (new interrupt, shutdown). */
