@@ -180,15 +180,21 @@ unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_exit *e, unsigned 
     return x86_insn_length(c, &mmio_ops, &env, &len) == X86EMUL_OK ? len : fallback;
 }
 
-/* Address size and source segment of an INS/OUTS at RIP. */
-int hvm_decode_string_io(struct vcpu *v, struct hvm_exit *e)
+int hvm_decode_at_rip(struct vcpu *v, struct x86_insn *insn)
 {
     struct x86_emul_ctxt ctxt, *c = &ctxt;
     struct mmio_env env = { v, c };
-    struct x86_insn insn;
 
     emul_ctxt_load(v, c);
-    if (x86_decode(c, &mmio_ops, &env, &insn) != X86EMUL_OK)
+    return x86_decode(c, &mmio_ops, &env, insn) == X86EMUL_OK ? 0 : -1;
+}
+
+/* Address size and source segment of an INS/OUTS at RIP. */
+int hvm_decode_string_io(struct vcpu *v, struct hvm_exit *e)
+{
+    struct x86_insn insn;
+
+    if (hvm_decode_at_rip(v, &insn))
         return -1;
     e->io.addr_size = insn.addr_bytes;
     e->io.seg = insn.seg_override == X86_SEG_NONE ? SEG_DS : insn.seg_override;

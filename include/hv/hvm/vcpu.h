@@ -60,6 +60,10 @@ void hvm_handle_gp(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_hypercall(struct vcpu *v, const struct hvm_exit *e);
 void hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
 
+/* Decode the guest instruction at RIP (hv/hvm/emulate); 0 or -1 when it
+ * cannot be fetched or decoded. */
+struct x86_insn;
+int hvm_decode_at_rip(struct vcpu *v, struct x86_insn *insn);
 /* Fill io.addr_size and io.seg of a string I/O exit by decoding it. */
 int hvm_decode_string_io(struct vcpu *v, struct hvm_exit *e);
 /* Length of the instruction at RIP, from the exit or by decoding it. */
