@@ -38,16 +38,6 @@
  * through -ERESTART, so a count of 2^31 never holds a CPU for long. */
 #define GNTTAB_SWAP_BATCH 64
 
-/* Who may name dom: the caller only (Mica has no privileged domain). 0,
- * -ESRCH for no such domain, -EPERM for another domain (Xen's XSM_TARGET
- * check fails). */
-static int gnttab_target(const struct vcpu *v, uint16_t dom)
-{
-    if (dom == DOMID_SELF || dom == v->domain->id)
-        return 0;
-    return dom < MAX_DOMAINS && domains[dom] ? -EPERM : -ESRCH;
-}
-
 /* The same answer as a per-operation status. */
 static int16_t gnttab_target_status(int rc)
 {
@@ -97,7 +87,7 @@ static long gnttab_query_size(struct vcpu *v, uint64_t uop, uint32_t count)
         return -EINVAL;
     if (copy_from_guest(v, &op, uop, sizeof(op)))
         return -EFAULT;
-    op.status = gnttab_target_status(gnttab_target(v, op.dom));
+    op.status = gnttab_target_status(xen_domid_check(v, op.dom));
     if (op.status == GNTST_okay) {
         spin_lock(&gt->lock);
         op.nr_frames = gt->nr_frames;
@@ -130,7 +120,7 @@ static long gnttab_setup_table(struct vcpu *v, uint64_t uop, uint32_t count)
         return -EINVAL;
     if (copy_from_guest(v, &op, uop, sizeof(op)))
         return -EFAULT;
-    op.status = gnttab_target_status(gnttab_target(v, op.dom));
+    op.status = gnttab_target_status(xen_domid_check(v, op.dom));
     if (op.status == GNTST_okay)
         op.status = gnttab_setup_size(&v->domain->xen->gnttab, op.nr_frames);
     for (uint32_t i = 0; op.status == GNTST_okay && i < op.nr_frames; i++) {
@@ -168,7 +158,7 @@ static long gnttab_get_version(struct vcpu *v, uint64_t uop)
 
     if (copy_from_guest(v, &op, uop, sizeof(op)))
         return -EFAULT;
-    if ((rc = gnttab_target(v, op.dom)))
+    if ((rc = xen_domid_check(v, op.dom)))
         return rc;
     op.version = 1;
     if (copy_to_guest(v, uop + offsetof(struct gnttab_get_version, version),

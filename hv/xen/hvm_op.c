@@ -47,8 +47,8 @@ static long hvm_param(struct vcpu *v, uint64_t arg, bool set)
 
     if (copy_from_guest(v, &p, arg, sizeof(p)))
         return -EFAULT;
-    if (p.domid != DOMID_SELF && p.domid != v->domain->id)
-        return p.domid < MAX_DOMAINS && domains[p.domid] ? -EPERM : -ESRCH;
+    if ((rc = xen_domid_check(v, p.domid)))
+        return rc;
     if (p.index >= HVM_NR_PARAMS)
         return -EINVAL;
     if (set ? !param_writable(p.index) : !param_readable(p.index))

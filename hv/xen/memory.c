@@ -12,14 +12,6 @@
 #include <hv/xen.h>
 #include <public/memory.h>
 
-/* A domid argument must name the caller: Mica has no privileged domain. */
-static int memory_domid_ok(const struct vcpu *v, uint16_t domid)
-{
-    if (domid == DOMID_SELF || domid == v->domain->id)
-        return 0;
-    return domid < MAX_DOMAINS && domains[domid] ? -EPERM : -ESRCH;
-}
-
 static long memory_map(struct vcpu *v, uint64_t arg)
 {
     struct e820_entry e820[GUEST_E820_MAX];
@@ -92,7 +84,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 
     if (copy_from_guest(v, &xatp, arg, sizeof(xatp)))
         return -EFAULT;
-    if ((rc = memory_domid_ok(v, xatp.domid)))
+    if ((rc = xen_domid_check(v, xatp.domid)))
         return rc;
     if (xatp.space == XENMAPSPACE_grant_table)
         return add_to_physmap_grant(v, &xatp);
@@ -115,7 +107,7 @@ static long memory_reservation_query(struct vcpu *v, uint64_t cmd, uint64_t arg)
 
     if (copy_from_guest(v, &domid, arg, sizeof(domid)))
         return -EFAULT;
-    if ((rc = memory_domid_ok(v, domid)))
+    if ((rc = xen_domid_check(v, domid)))
         return rc;
     if (cmd == XENMEM_maximum_gpfn)
         return (long)memory_max_gpfn(v->domain);
@@ -143,7 +135,7 @@ static long memory_reservation(struct vcpu *v, struct hypercall_args *args, bool
 
     if (copy_from_guest(v, &r, args->a[1], sizeof(r)))
         return -EFAULT;
-    if ((rc = memory_domid_ok(v, r.domid)))
+    if ((rc = xen_domid_check(v, r.domid)))
         return rc;
     if (r.extent_order != 0 || start > r.nr_extents)
         return -EINVAL; /* larger extents: not offered */
