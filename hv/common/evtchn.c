@@ -41,12 +41,12 @@ enum virq_type { VIRQ_VCPU, VIRQ_GLOBAL, VIRQ_DOMAIN };
 static enum virq_type virq_type(unsigned int virq)
 {
     switch (virq) {
-    case EVTCHN_VIRQ_TIMER:
-    case EVTCHN_VIRQ_DEBUG:
-    case EVTCHN_VIRQ_XENOPROF:
-    case EVTCHN_VIRQ_XENPMU:
+    case VIRQ_TIMER:
+    case VIRQ_DEBUG:
+    case VIRQ_XENOPROF:
+    case VIRQ_XENPMU:
         return VIRQ_VCPU;
-    case EVTCHN_VIRQ_ARGO:
+    case VIRQ_ARGO:
         return VIRQ_DOMAIN;
     default:
         return VIRQ_GLOBAL;
@@ -70,9 +70,9 @@ static void set_notify_vcpu(struct evtchn_channel *c, unsigned int vcpu)
 static struct evtchn_domain *domain_get(struct evtchn_domain *caller,
                                         uint16_t dom)
 {
-    if (dom == EVTCHN_DOMID_SELF || dom == caller->domid)
+    if (dom == DOMID_SELF || dom == caller->domid)
         return caller;
-    if (dom >= EVTCHN_DOMID_FIRST_RESERVED)
+    if (dom >= DOMID_FIRST_RESERVED)
         return NULL;
     return caller->ops->lookup(caller->ops->ctx, dom);
 }
@@ -113,7 +113,7 @@ int evtchn_domain_init(struct evtchn_domain *d,
         cfg->nr_vcpus < 1 || cfg->nr_vcpus > EVTCHN_MAX_VCPUS ||
         !cfg->chan || !cfg->vcpu || !cfg->shared.pending ||
         !cfg->shared.mask || !cfg->kick || !ops || !ops->lookup ||
-        !ops->hold || !ops->put || cfg->domid >= EVTCHN_DOMID_FIRST_RESERVED)
+        !ops->hold || !ops->put || cfg->domid >= DOMID_FIRST_RESERVED)
         return -EINVAL;
 
     memset(d, 0, sizeof(*d));
@@ -283,7 +283,7 @@ int evtchn_alloc_unbound(struct evtchn_domain *caller, uint16_t dom,
     d->chan[rc].state = EVTCHN_UNBOUND;
     /* Xen stores remote_dom unchecked; DOMID_SELF means the caller. */
     d->chan[rc].remote_domid =
-        remote_dom == EVTCHN_DOMID_SELF ? caller->domid : remote_dom;
+        remote_dom == DOMID_SELF ? caller->domid : remote_dom;
     *port = (uint32_t)rc;
     rc = 0;
 out:
@@ -340,7 +340,7 @@ int evtchn_bind_virq(struct evtchn_domain *d, uint32_t virq, uint32_t vcpu,
     uint16_t *slot;
     int rc;
 
-    if (virq >= EVTCHN_NR_VIRQS)
+    if (virq >= NR_VIRQS)
         return -EINVAL;
     type = virq_type(virq);
     if (type != VIRQ_VCPU && vcpu != 0)
@@ -438,27 +438,27 @@ static void status_fill(const struct evtchn_channel *c,
     out->vcpu = c->notify_vcpu;
     switch (c->state) {
     case EVTCHN_UNBOUND:
-        out->status = EVTCHN_STAT_UNBOUND;
+        out->status = EVTCHNSTAT_unbound;
         out->dom = c->remote_domid;
         break;
     case EVTCHN_INTERDOMAIN:
-        out->status = EVTCHN_STAT_INTERDOMAIN;
+        out->status = EVTCHNSTAT_interdomain;
         out->dom = c->remote->domid;
         out->port = c->remote_port;
         break;
     case EVTCHN_XEN:
-        out->status = EVTCHN_STAT_INTERDOMAIN;
-        out->dom = EVTCHN_DOMID_XEN;
+        out->status = EVTCHNSTAT_interdomain;
+        out->dom = DOMID_XEN;
         break;
     case EVTCHN_VIRQ:
-        out->status = EVTCHN_STAT_VIRQ;
+        out->status = EVTCHNSTAT_virq;
         out->virq = c->virq;
         break;
     case EVTCHN_IPI:
-        out->status = EVTCHN_STAT_IPI;
+        out->status = EVTCHNSTAT_ipi;
         break;
     default:
-        out->status = EVTCHN_STAT_CLOSED;
+        out->status = EVTCHNSTAT_closed;
         break;
     }
 }
@@ -533,7 +533,7 @@ int evtchn_send_virq(struct evtchn_domain *d, unsigned int virq,
 {
     unsigned int port;
 
-    if (virq >= EVTCHN_NR_VIRQS || vcpu >= d->nr_vcpus ||
+    if (virq >= NR_VIRQS || vcpu >= d->nr_vcpus ||
         (virq_type(virq) != VIRQ_VCPU && vcpu != 0))
         return -EINVAL;
     spin_lock(&d->lock);

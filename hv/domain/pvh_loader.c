@@ -5,6 +5,7 @@
 #include <hv/printk.h>
 #include <hv/pvh_loader.h>
 #include <hv/unaligned.h>
+#include <public/arch-x86/hvm/start_info.h>
 
 /*
  * Design: the kernel, initrd and command line are hostile. pvh_elf_parse()
@@ -25,47 +26,7 @@
  * ACPI tables (0xe0000-0xfffff) are the caller's; rsdp_paddr points there.
  */
 
-/* The ABI structures of Xen's public arch-x86/hvm/start_info.h, version 1. */
-#define HVM_START_MAGIC 0x336ec578u  /* "xEn3" with bit 7 of 'E' set */
-#define HVM_START_VERSION 1u         /* 1: memmap fields valid */
-
-struct hvm_start_info {
-    uint32_t magic;
-    uint32_t version;
-    uint32_t flags;                  /* SIF_*: 0 for a domU */
-    uint32_t nr_modules;
-    uint64_t modlist_paddr;
-    uint64_t cmdline_paddr;
-    uint64_t rsdp_paddr;
-    uint64_t memmap_paddr;
-    uint32_t memmap_entries;
-    uint32_t reserved;
-};
-
-struct hvm_modlist_entry {
-    uint64_t paddr;
-    uint64_t size;
-    uint64_t cmdline_paddr;
-    uint64_t reserved;
-};
-
-struct hvm_memmap_table_entry {
-    uint64_t addr;
-    uint64_t size;
-    uint32_t type;                   /* E820 numbering, = MEMMAP_* */
-    uint32_t reserved;
-};
-
-_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info size");
-_Static_assert(offsetof(struct hvm_start_info, nr_modules) == 12, "nr_modules");
-_Static_assert(offsetof(struct hvm_start_info, modlist_paddr) == 16, "modlist");
-_Static_assert(offsetof(struct hvm_start_info, cmdline_paddr) == 24, "cmdline");
-_Static_assert(offsetof(struct hvm_start_info, rsdp_paddr) == 32, "rsdp");
-_Static_assert(offsetof(struct hvm_start_info, memmap_paddr) == 40, "memmap");
-_Static_assert(offsetof(struct hvm_start_info, memmap_entries) == 48, "entries");
-_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry");
-_Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "memmap entry");
-_Static_assert(offsetof(struct hvm_memmap_table_entry, type) == 16, "type");
+#define HVM_START_VERSION 1u /* 1: the memmap fields are valid */
 _Static_assert(PVH_MODLIST_GPA >= PVH_START_INFO_GPA + sizeof(struct hvm_start_info),
                "modlist after start_info");
 _Static_assert(PVH_MEMMAP_GPA >= PVH_MODLIST_GPA + sizeof(struct hvm_modlist_entry),
@@ -291,7 +252,7 @@ static int pvh_write_info(struct guest_mem *mem, const struct pvh_params *p,
 {
     const struct hvm_modlist_entry mod = { r->initrd_gpa, r->initrd_size, 0, 0 };
     const struct hvm_start_info si = {
-        .magic = HVM_START_MAGIC,
+        .magic = XEN_HVM_START_MAGIC_VALUE,
         .version = HVM_START_VERSION,
         .nr_modules = r->modlist_gpa ? 1 : 0,
         .modlist_paddr = r->modlist_gpa,

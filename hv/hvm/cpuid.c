@@ -7,10 +7,10 @@
 #include <hv/lib.h>
 #include <hv/time.h>
 #include <hv/x86.h>
+#include <hv/xen.h>
+#include <public/arch-x86/cpuid.h>
 
 #define MICA_CPUID_BASE 0x40000000
-#define XEN_CPUID_BASE 0x40000000
-#define XEN_HYPERCALL_PAGE_MSR 0x40000000
 /* "MicaMicaMica" as EBX, ECX, EDX. */
 #define MICA_SIG 0x6163694dU
 
@@ -49,19 +49,23 @@ static void cpuid_xen_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub,
                            struct cpuid_regs *r)
 {
     *r = (struct cpuid_regs){ 0, 0, 0, 0 };
-    switch (leaf - XEN_CPUID_BASE) {
-    case 0: *r = (struct cpuid_regs){ XEN_CPUID_BASE + 5, 0x566e6558, 0x65584d4d,
-                                      0x4d4d566e }; break; /* "XenVMMXenVMM" */
-    case 1: r->eax = (4U << 16) | 17; break;
-    case 2: r->eax = 1, r->ebx = XEN_HYPERCALL_PAGE_MSR; break;
-    case 3:
+    switch (leaf - XEN_CPUID_FIRST_LEAF) {
+    case XEN_CPUID_LEAF_SIGNATURE:
+        *r = (struct cpuid_regs){ XEN_CPUID_LEAF(XEN_CPUID_MAX_NUM_LEAVES),
+                                  XEN_CPUID_SIGNATURE_EBX, XEN_CPUID_SIGNATURE_ECX,
+                                  XEN_CPUID_SIGNATURE_EDX };
+        break;
+    case XEN_CPUID_LEAF_VERSION: r->eax = (MICA_XEN_MAJOR << 16) | MICA_XEN_MINOR; break;
+    case XEN_CPUID_LEAF_HYPERCALL: r->eax = 1, r->ebx = XEN_CPUID_HYPERCALL_MSR; break;
+    case XEN_CPUID_LEAF_TIME:
         if (sub == 0)
             r->ecx = (uint32_t)tsc_khz;
         else if (sub == 2)
             r->eax = (uint32_t)tsc_khz;
         break;
-    case 4: /* VCPU_ID_PRESENT, DOMID_PRESENT */
-        *r = (struct cpuid_regs){ (1U << 3) | (1U << 4), v->id, v->domain->id, 0 };
+    case XEN_CPUID_LEAF_HVM:
+        *r = (struct cpuid_regs){ XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT,
+                                  v->id, v->domain->id, 0 };
         break;
     default: break;
     }
@@ -76,7 +80,7 @@ static bool cpuid_hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub,
     if (leaf < MICA_CPUID_BASE || leaf > MICA_CPUID_BASE + 0x1ff)
         return false;
     *r = (struct cpuid_regs){ 0, 0, 0, 0 };
-    if (v->domain->xen_abi && leaf <= XEN_CPUID_BASE + 5)
+    if (v->domain->xen_abi && leaf <= XEN_CPUID_LEAF(XEN_CPUID_MAX_NUM_LEAVES))
         cpuid_xen_leaf(v, leaf, sub, r);
     else if (leaf == mica)
         *r = (struct cpuid_regs){ mica, MICA_SIG, MICA_SIG, MICA_SIG };

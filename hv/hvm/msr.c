@@ -7,6 +7,7 @@
 #include <hv/printk.h>
 #include <hv/time.h>
 #include <hv/x86.h>
+#include <public/arch-x86/cpuid.h>
 
 #define MSR_TSC 0x10
 #define MSR_MTRRCAP 0xfe
@@ -205,7 +206,7 @@ static const struct {
     uint32_t first, last;
     msr_fn fn;
 } msr_table[] = {
-    { 0x40000000, 0x40000000, msr_hypercall_page },
+    { XEN_CPUID_HYPERCALL_MSR, XEN_CPUID_HYPERCALL_MSR, msr_hypercall_page },
     { MSR_EFER, MSR_EFER, msr_efer },
     { MSR_PAT, MSR_PAT, msr_pat },
     { MSR_TSC, MSR_TSC, msr_tsc },

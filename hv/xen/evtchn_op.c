@@ -41,11 +41,11 @@ static int evtchn_op_status(struct evtchn_domain *ed, struct evtchn_status *s)
         return rc;
     s->status = info.status;
     s->vcpu = info.vcpu;
-    if (info.status == EVTCHN_STAT_UNBOUND)
+    if (info.status == EVTCHNSTAT_unbound)
         s->u.unbound.dom = info.dom;
-    else if (info.status == EVTCHN_STAT_INTERDOMAIN)
+    else if (info.status == EVTCHNSTAT_interdomain)
         s->u.interdomain.dom = info.dom, s->u.interdomain.port = info.port;
-    else if (info.status == EVTCHN_STAT_VIRQ)
+    else if (info.status == EVTCHNSTAT_virq)
         s->u.virq = info.virq;
     return 0;
 }

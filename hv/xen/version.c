@@ -7,9 +7,6 @@
 #include <public/features.h>
 #include <public/version.h>
 
-#define XEN_MAJOR 4
-#define XEN_MINOR 17
-
 /* Features of a translated (HVM/PVH) domU: xen-abi.md §3.4. */
 static uint32_t xen_features_submap0(void)
 {
@@ -34,7 +31,7 @@ long do_xen_version(struct vcpu *v, struct hypercall_args *args)
 
     switch (args->a[0]) {
     case XENVER_version:
-        return (XEN_MAJOR << 16) | XEN_MINOR;
+        return (MICA_XEN_MAJOR << 16) | MICA_XEN_MINOR;
     case XENVER_extraversion:
         return version_copy_string(v, args->a[1], "-mica", XEN_EXTRAVERSION_LEN);
     case XENVER_capabilities:

@@ -13,8 +13,8 @@
  * Guest-facing functions follow the EVTCHNOP_* semantics and error codes of
  * xen/common/event_channel.c (master c447b7308b13) so that unmodified Xen
  * guests behave as on Xen; the caller (do_event_channel_op) copies the
- * argument structs and passes the fields here. Constants are spelt with an
- * EVTCHN_ prefix so this header never collides with include/public/.
+ * argument structs and passes the fields here. ABI constants come from
+ * include/public/ (DOMID_*, EVTCHNSTAT_*, VIRQ_*).
  *
  * Storage (port table, per-vCPU state) is supplied by the caller so the
  * domain can size it (up to EVTCHN_2L_NR_PORTS ports) from the heap.
@@ -24,6 +24,8 @@
 
 #include <hv/spinlock.h>
 #include <hv/types.h>
+#include <public/event_channel.h>
+#include <public/xen.h>
 
 /* 2-level ABI on 64-bit guests: 64 selector bits x 64 port bits. */
 #define EVTCHN_2L_WORD_BITS 64
@@ -32,36 +34,8 @@
 /* vCPUs a domain may have here (Xen's HVM limit). */
 #define EVTCHN_MAX_VCPUS 128
 
-/* Domain ids (xen/include/public/xen.h). */
-#define EVTCHN_DOMID_FIRST_RESERVED 0x7FF0u
-#define EVTCHN_DOMID_SELF 0x7FF0u
-#define EVTCHN_DOMID_XEN 0x7FF2u
-
-/* EVTCHNOP_status results (public/event_channel.h EVTCHNSTAT_*). */
-#define EVTCHN_STAT_CLOSED 0
-#define EVTCHN_STAT_UNBOUND 1
-#define EVTCHN_STAT_INTERDOMAIN 2
-#define EVTCHN_STAT_PIRQ 3
-#define EVTCHN_STAT_VIRQ 4
-#define EVTCHN_STAT_IPI 5
-
-/* Virtual IRQs (public/xen.h). V = per vCPU, G = global (vCPU 0 only,
- * delivered to one handler domain), D = per domain (vCPU 0 only). */
-#define EVTCHN_VIRQ_TIMER 0      /* V */
-#define EVTCHN_VIRQ_DEBUG 1      /* V */
-#define EVTCHN_VIRQ_CONSOLE 2    /* G */
-#define EVTCHN_VIRQ_DOM_EXC 3    /* G */
-#define EVTCHN_VIRQ_TBUF 4       /* G */
-#define EVTCHN_VIRQ_DEBUGGER 6   /* G */
-#define EVTCHN_VIRQ_XENOPROF 7   /* V */
-#define EVTCHN_VIRQ_CON_RING 8   /* G */
-#define EVTCHN_VIRQ_PCPU_STATE 9 /* G */
-#define EVTCHN_VIRQ_MEM_EVENT 10 /* G */
-#define EVTCHN_VIRQ_ARGO 11      /* D */
-#define EVTCHN_VIRQ_ENOMEM 12    /* G */
-#define EVTCHN_VIRQ_XENPMU 13    /* V */
-#define EVTCHN_VIRQ_ARCH_0 16    /* G on x86 (MCA) ... ARCH_7 = 23 */
-#define EVTCHN_NR_VIRQS 24
+/* Domain ids (DOMID_*), EVTCHNOP_status results (EVTCHNSTAT_*) and the
+ * virtual IRQ numbers (VIRQ_*, NR_VIRQS) are those of include/public/. */
 
 struct evtchn_domain;
 
@@ -119,7 +93,7 @@ struct evtchn_channel {
 
 struct evtchn_vcpu {
     struct evtchn_vcpu_view view;        /* NULL fields until registered */
-    uint16_t virq_to_port[EVTCHN_NR_VIRQS]; /* 0 = not bound */
+    uint16_t virq_to_port[NR_VIRQS]; /* 0 = not bound */
 };
 
 struct evtchn_domain {
@@ -160,7 +134,7 @@ struct evtchn_domain_config {
 
 /* What EVTCHNOP_status reports; `dom`/`port`/`virq` per status. */
 struct evtchn_status_info {
-    uint32_t status;   /* EVTCHN_STAT_* */
+    uint32_t status;   /* EVTCHNSTAT_* */
     uint32_t vcpu;     /* notify vCPU */
     uint16_t dom;      /* UNBOUND: allowed remote; INTERDOMAIN: remote */
     uint32_t port;     /* INTERDOMAIN: remote port */

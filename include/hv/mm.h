@@ -5,12 +5,13 @@
 
 #include <hv/spinlock.h>
 #include <hv/types.h>
+#include <public/xen.h>
 
-/* Owners recorded in page_info.owner. Domain ids are below DOMID_FIRST_RESERVED. */
-#define DOMID_FIRST_RESERVED 0x7ff0U
-#define DOMID_XEN 0x7ff2U  /* owned by the hypervisor */
-#define DOMID_IO 0x7ff1U   /* MMIO / firmware: never allocatable */
-#define DOMID_FREE 0x7ff5U /* in the buddy allocator */
+/* Owners recorded in page_info.owner: a domain id (below
+ * DOMID_FIRST_RESERVED), DOMID_XEN (the hypervisor), DOMID_IO (MMIO and
+ * firmware: never allocatable), or DOMID_FREE. */
+#define DOMID_FREE 0x7ff5U /* Mica name: in the buddy allocator (Xen's DOMID_ANY
+                              value, which no frame can be owned by) */
 
 /* page_info.flags */
 #define PGF_FREE (1U << 0)     /* on a buddy free list (head of a block) */

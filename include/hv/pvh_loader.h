@@ -5,6 +5,7 @@
 
 #include <hv/loader.h>
 #include <hv/types.h>
+#include <public/elfnote.h>
 
 /* ---- ELF64 images and Xen ELF notes (hv/domain/xen_elfnote.c) --------- */
 
@@ -31,21 +32,7 @@ struct elf64_view {
 int __must_check elf64_view_init(const void *image, size_t len,
                                  struct elf64_view *v);
 
-/* Note types of Xen's public elfnote.h (the "Xen" owner). */
-#define XEN_ELFNOTE_ENTRY 1
-#define XEN_ELFNOTE_HYPERCALL_PAGE 2
-#define XEN_ELFNOTE_VIRT_BASE 3
-#define XEN_ELFNOTE_PADDR_OFFSET 4
-#define XEN_ELFNOTE_XEN_VERSION 5
-#define XEN_ELFNOTE_GUEST_OS 6
-#define XEN_ELFNOTE_GUEST_VERSION 7
-#define XEN_ELFNOTE_LOADER 8
-#define XEN_ELFNOTE_PAE_MODE 9
-#define XEN_ELFNOTE_FEATURES 10
-#define XEN_ELFNOTE_INIT_P2M 15
-#define XEN_ELFNOTE_MOD_START_PFN 16
-#define XEN_ELFNOTE_SUPPORTED_FEATURES 17
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
+/* Note types: XEN_ELFNOTE_* of include/public/elfnote.h. */
 
 /*
  * The Xen notes of one image. A note's bit in `present` (1 << type) says

@@ -9,6 +9,10 @@
 #include <hv/time.h>
 #include <public/xen.h>
 
+/* The Xen version Mica presents (CPUID and XENVER_version agree). */
+#define MICA_XEN_MAJOR 4
+#define MICA_XEN_MINOR 17
+
 #define XEN_NR_HVM_PARAMS 39
 #define XEN_NR_PORTS 1024 /* per domain; Linux uses a few dozen */
 #define XEN_GNTTAB_MAX_FRAMES 64 /* Xen's default max_grant_frames */
@@ -55,6 +59,10 @@ struct xen_domain {
     struct xen_gnttab gnttab;
 };
 
+/* A domid argument of a hypercall may only name the caller (DOMID_SELF or
+ * its own id): Mica has no privileged domain. 0, -EPERM for another
+ * domain (Xen's XSM check fails), -ESRCH for no such domain. */
+int xen_domid_check(const struct vcpu *v, uint16_t domid);
 int __must_check xen_domain_init(struct domain *d);
 void xen_domain_destroy(struct domain *d);
 /* Guest system time (ns since the domain was created), as in pvclock. */

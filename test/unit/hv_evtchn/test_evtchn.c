@@ -189,14 +189,14 @@ static struct evtchn_status_info status(struct tdom *t, uint32_t port)
 {
     struct evtchn_status_info st;
 
-    assert_int_equal(evtchn_status(&t->ev, EVTCHN_DOMID_SELF, port, &st), 0);
+    assert_int_equal(evtchn_status(&t->ev, DOMID_SELF, port, &st), 0);
     return st;
 }
 
 /* Connect a (local port *pa) with b (local port *pb), b binding. */
 static void connect(struct tdom *a, struct tdom *b, uint32_t *pa, uint32_t *pb)
 {
-    assert_int_equal(evtchn_alloc_unbound(&a->ev, EVTCHN_DOMID_SELF,
+    assert_int_equal(evtchn_alloc_unbound(&a->ev, DOMID_SELF,
                                           b->ev.domid, pa), 0);
     assert_int_equal(evtchn_bind_interdomain(&b->ev, a->ev.domid, *pa, pb), 0);
 }
@@ -231,7 +231,7 @@ static void test_init_rejects_bad_config(void **state)
         case 9: c.kick = NULL; break;
         case 10: c.ops = NULL; break;
         case 11: c.ops = &no_put; break;
-        case 12: c.domid = EVTCHN_DOMID_SELF; break;
+        case 12: c.domid = DOMID_SELF; break;
         }
         if (evtchn_domain_init(&t.ev, &c) != -EINVAL)
             fail_msg("config accepted: %s", what[i]);
@@ -251,7 +251,7 @@ static void test_port0_reserved(void **state)
     assert_int_equal(evtchn_bind_ipi(&a->ev, 0, &p), 0);
     assert_int_equal(p, 1);
     st = status(a, 0);
-    assert_int_equal(st.status, EVTCHN_STAT_CLOSED);
+    assert_int_equal(st.status, EVTCHNSTAT_closed);
     assert_int_equal(evtchn_close(&a->ev, 0), -EINVAL);
     assert_int_equal(evtchn_send(&a->ev, 0), -EINVAL);
     assert_int_equal(evtchn_bind_vcpu(&a->ev, 0, 1), -EINVAL);
@@ -266,9 +266,9 @@ static void test_alloc_bind_close_cycles(void **state)
     (void)state;
 
     for (int round = 0; round < 3; round++) {
-        assert_int_equal(evtchn_alloc_unbound(&a->ev, EVTCHN_DOMID_SELF, 0, &p1), 0);
+        assert_int_equal(evtchn_alloc_unbound(&a->ev, DOMID_SELF, 0, &p1), 0);
         assert_int_equal(evtchn_bind_ipi(&a->ev, 1, &p2), 0);
-        assert_int_equal(evtchn_bind_virq(&a->ev, EVTCHN_VIRQ_TIMER, 1, &p3), 0);
+        assert_int_equal(evtchn_bind_virq(&a->ev, VIRQ_TIMER, 1, &p3), 0);
         assert_int_equal(p1, 1);   /* lowest free port, every round */
         assert_int_equal(p2, 2);
         assert_int_equal(p3, 3);
@@ -282,7 +282,7 @@ static void test_alloc_bind_close_cycles(void **state)
         assert_int_equal(evtchn_close(&a->ev, p), 0);
         assert_int_equal(evtchn_close(&a->ev, p1), 0);
         assert_int_equal(evtchn_close(&a->ev, p3), 0);
-        assert_int_equal(a->ev.vcpu[1].virq_to_port[EVTCHN_VIRQ_TIMER], 0);
+        assert_int_equal(a->ev.vcpu[1].virq_to_port[VIRQ_TIMER], 0);
         consume(a);
     }
 }
@@ -300,11 +300,11 @@ static void test_interdomain_both_directions(void **state)
     assert_int_equal(b->kicks[0], 1);
     consume(b);
     st = status(a, pa);
-    assert_int_equal(st.status, EVTCHN_STAT_INTERDOMAIN);
+    assert_int_equal(st.status, EVTCHNSTAT_interdomain);
     assert_int_equal(st.dom, 2);
     assert_int_equal(st.port, pb);
     st = status(b, pb);
-    assert_int_equal(st.status, EVTCHN_STAT_INTERDOMAIN);
+    assert_int_equal(st.status, EVTCHNSTAT_interdomain);
     assert_int_equal(st.dom, 1);
     assert_int_equal(st.port, pa);
 
@@ -417,21 +417,21 @@ static void test_virq_binding_rules(void **state)
         uint32_t virq, vcpu;
         int rc_domu, rc_hwdom;
     } rows[] = {
-        { EVTCHN_VIRQ_TIMER, 0, 0, 0 },
-        { EVTCHN_VIRQ_TIMER, 1, 0, 0 },
-        { EVTCHN_VIRQ_DEBUG, 1, 0, 0 },
-        { EVTCHN_VIRQ_XENOPROF, 1, 0, 0 },
-        { EVTCHN_VIRQ_XENPMU, 1, 0, 0 },
-        { EVTCHN_VIRQ_TIMER, 0, -EEXIST, -EEXIST },   /* twice */
-        { EVTCHN_VIRQ_ARGO, 0, 0, 0 },                /* per-domain */
-        { EVTCHN_VIRQ_ARGO, 1, -EINVAL, -EINVAL },
-        { EVTCHN_VIRQ_CONSOLE, 0, -EBUSY, 0 },        /* global */
-        { EVTCHN_VIRQ_CONSOLE, 1, -EINVAL, -EINVAL },
-        { EVTCHN_VIRQ_DOM_EXC, 0, -EBUSY, 0 },
-        { EVTCHN_VIRQ_ARCH_0, 0, -EBUSY, 0 },         /* MCA: global on x86 */
-        { EVTCHN_VIRQ_TIMER, 2, -ENOENT, -ENOENT },
-        { EVTCHN_VIRQ_TIMER, UINT32_MAX, -ENOENT, -ENOENT },
-        { EVTCHN_NR_VIRQS, 0, -EINVAL, -EINVAL },
+        { VIRQ_TIMER, 0, 0, 0 },
+        { VIRQ_TIMER, 1, 0, 0 },
+        { VIRQ_DEBUG, 1, 0, 0 },
+        { VIRQ_XENOPROF, 1, 0, 0 },
+        { VIRQ_XENPMU, 1, 0, 0 },
+        { VIRQ_TIMER, 0, -EEXIST, -EEXIST },   /* twice */
+        { VIRQ_ARGO, 0, 0, 0 },                /* per-domain */
+        { VIRQ_ARGO, 1, -EINVAL, -EINVAL },
+        { VIRQ_CONSOLE, 0, -EBUSY, 0 },        /* global */
+        { VIRQ_CONSOLE, 1, -EINVAL, -EINVAL },
+        { VIRQ_DOM_EXC, 0, -EBUSY, 0 },
+        { VIRQ_ARCH_0, 0, -EBUSY, 0 },         /* MCA: global on x86 */
+        { VIRQ_TIMER, 2, -ENOENT, -ENOENT },
+        { VIRQ_TIMER, UINT32_MAX, -ENOENT, -ENOENT },
+        { NR_VIRQS, 0, -EINVAL, -EINVAL },
         { UINT32_MAX, 0, -EINVAL, -EINVAL },
         { 0x80000000u, 0, -EINVAL, -EINVAL },
     };
@@ -446,10 +446,10 @@ static void test_virq_binding_rules(void **state)
             fail_msg("hwdom row %zu: rc %d want %d", i, rc, rows[i].rc_hwdom);
     }
     /* Closing frees the slot for a new binding. */
-    p = a->ev.vcpu[1].virq_to_port[EVTCHN_VIRQ_TIMER];
+    p = a->ev.vcpu[1].virq_to_port[VIRQ_TIMER];
     assert_int_not_equal(p, 0);
     assert_int_equal(evtchn_close(&a->ev, p), 0);
-    assert_int_equal(evtchn_bind_virq(&a->ev, EVTCHN_VIRQ_TIMER, 1, &q), 0);
+    assert_int_equal(evtchn_bind_virq(&a->ev, VIRQ_TIMER, 1, &q), 0);
     assert_int_equal(q, p);
     assert_int_equal(evtchn_send(&a->ev, q), -EINVAL);  /* Xen: no send */
 }
@@ -460,29 +460,29 @@ static void test_send_virq(void **state)
     uint32_t t0, t1, c;
     (void)state;
 
-    assert_int_equal(evtchn_send_virq(&a->ev, EVTCHN_VIRQ_TIMER, 1), 0);
+    assert_int_equal(evtchn_send_virq(&a->ev, VIRQ_TIMER, 1), 0);
     assert_int_equal(total_kicks(a), 0);           /* unbound: no-op */
-    assert_int_equal(evtchn_bind_virq(&a->ev, EVTCHN_VIRQ_TIMER, 0, &t0), 0);
-    assert_int_equal(evtchn_bind_virq(&a->ev, EVTCHN_VIRQ_TIMER, 1, &t1), 0);
-    assert_int_equal(evtchn_send_virq(&a->ev, EVTCHN_VIRQ_TIMER, 1), 0);
+    assert_int_equal(evtchn_bind_virq(&a->ev, VIRQ_TIMER, 0, &t0), 0);
+    assert_int_equal(evtchn_bind_virq(&a->ev, VIRQ_TIMER, 1, &t1), 0);
+    assert_int_equal(evtchn_send_virq(&a->ev, VIRQ_TIMER, 1), 0);
     assert_true(pend(a, t1));
     assert_false(pend(a, t0));
     assert_int_equal(a->kicks[1], 1);
     assert_int_equal(a->kicks[0], 0);
-    assert_int_equal(evtchn_send_virq(&a->ev, EVTCHN_NR_VIRQS, 0), -EINVAL);
-    assert_int_equal(evtchn_send_virq(&a->ev, EVTCHN_VIRQ_TIMER, 2), -EINVAL);
-    assert_int_equal(evtchn_send_virq(&a->ev, EVTCHN_VIRQ_CONSOLE, 1), -EINVAL);
+    assert_int_equal(evtchn_send_virq(&a->ev, NR_VIRQS, 0), -EINVAL);
+    assert_int_equal(evtchn_send_virq(&a->ev, VIRQ_TIMER, 2), -EINVAL);
+    assert_int_equal(evtchn_send_virq(&a->ev, VIRQ_CONSOLE, 1), -EINVAL);
 
     /* A global VIRQ follows bind_vcpu; the per-vCPU one may not move. */
-    assert_int_equal(evtchn_bind_virq(&h->ev, EVTCHN_VIRQ_CONSOLE, 0, &c), 0);
+    assert_int_equal(evtchn_bind_virq(&h->ev, VIRQ_CONSOLE, 0, &c), 0);
     assert_int_equal(evtchn_bind_vcpu(&h->ev, c, 1), 0);
-    assert_int_equal(evtchn_send_virq(&h->ev, EVTCHN_VIRQ_CONSOLE, 0), 0);
+    assert_int_equal(evtchn_send_virq(&h->ev, VIRQ_CONSOLE, 0), 0);
     assert_true(pend(h, c));
     assert_int_equal(h->kicks[1], 1);
     assert_int_equal(evtchn_bind_vcpu(&a->ev, t1, 0), -EINVAL);
     /* The map stays on vCPU 0 after the move, so close still unbinds. */
     assert_int_equal(evtchn_close(&h->ev, c), 0);
-    assert_int_equal(evtchn_bind_virq(&h->ev, EVTCHN_VIRQ_CONSOLE, 0, &c), 0);
+    assert_int_equal(evtchn_bind_virq(&h->ev, VIRQ_CONSOLE, 0, &c), 0);
 }
 
 static void test_ipi_other_vcpu(void **state)
@@ -494,7 +494,7 @@ static void test_ipi_other_vcpu(void **state)
 
     assert_int_equal(evtchn_bind_ipi(&a->ev, 1, &p), 0);
     st = status(a, p);
-    assert_int_equal(st.status, EVTCHN_STAT_IPI);
+    assert_int_equal(st.status, EVTCHNSTAT_ipi);
     assert_int_equal(st.vcpu, 1);
     assert_int_equal(evtchn_send(&a->ev, p), 0);
     assert_true(selbit(a, 1, p));
@@ -519,9 +519,9 @@ static void test_close_makes_remote_unbound(void **state)
         uint32_t cp = closer ? pb : pa, op = closer ? pa : pb;
 
         assert_int_equal(evtchn_close(&c->ev, cp), 0);
-        assert_int_equal(status(c, cp).status, EVTCHN_STAT_CLOSED);
+        assert_int_equal(status(c, cp).status, EVTCHNSTAT_closed);
         st = status(o, op);
-        assert_int_equal(st.status, EVTCHN_STAT_UNBOUND);
+        assert_int_equal(st.status, EVTCHNSTAT_unbound);
         assert_int_equal(st.dom, c->ev.domid);
         consume(o);
         consume(c);
@@ -529,7 +529,7 @@ static void test_close_makes_remote_unbound(void **state)
         assert_int_equal(total_kicks(c), 0);
         /* The closer may bind the orphaned end again. */
         assert_int_equal(evtchn_bind_interdomain(&c->ev, o->ev.domid, op, &pa2), 0);
-        assert_int_equal(status(o, op).status, EVTCHN_STAT_INTERDOMAIN);
+        assert_int_equal(status(o, op).status, EVTCHNSTAT_interdomain);
         assert_int_equal(evtchn_close(&o->ev, op), 0);
         assert_int_equal(evtchn_close(&c->ev, pa2), 0);
         consume(a);
@@ -545,8 +545,8 @@ static void test_loopback_interdomain(void **state)
     uint32_t p, q;
     (void)state;
 
-    assert_int_equal(evtchn_alloc_unbound(&a->ev, EVTCHN_DOMID_SELF,
-                                          EVTCHN_DOMID_SELF, &p), 0);
+    assert_int_equal(evtchn_alloc_unbound(&a->ev, DOMID_SELF,
+                                          DOMID_SELF, &p), 0);
     assert_int_equal(status(a, p).dom, 1);
     assert_int_equal(evtchn_bind_interdomain(&a->ev, 1, p, &q), 0);
     consume(a);
@@ -554,7 +554,7 @@ static void test_loopback_interdomain(void **state)
     assert_true(pend(a, q));
     assert_false(pend(a, p));
     assert_int_equal(evtchn_close(&a->ev, q), 0);
-    assert_int_equal(status(a, p).status, EVTCHN_STAT_UNBOUND);
+    assert_int_equal(status(a, p).status, EVTCHNSTAT_unbound);
     assert_int_equal(a->refs, 0);
 }
 
@@ -565,28 +565,28 @@ static void test_status_table(void **state)
     struct evtchn_status_info st;
     (void)state;
 
-    assert_int_equal(evtchn_alloc_unbound(&a->ev, EVTCHN_DOMID_SELF, 7, &u), 0);
+    assert_int_equal(evtchn_alloc_unbound(&a->ev, DOMID_SELF, 7, &u), 0);
     connect(a, b, &pa, &pb);
-    assert_int_equal(evtchn_bind_virq(&a->ev, EVTCHN_VIRQ_DEBUG, 1, &v), 0);
+    assert_int_equal(evtchn_bind_virq(&a->ev, VIRQ_DEBUG, 1, &v), 0);
     assert_int_equal(evtchn_bind_ipi(&a->ev, 1, &i), 0);
     assert_int_equal(evtchn_bind_vcpu(&a->ev, pa, 1), 0);
     assert_int_equal(evtchn_alloc_xen_port(&a->ev, nop_backend, a, &x), 0);
     const struct {
         uint32_t port, status, vcpu, dom, rport, virq;
     } rows[] = {
-        { 0, EVTCHN_STAT_CLOSED, 0, 0, 0, 0 },
-        { u, EVTCHN_STAT_UNBOUND, 0, 7, 0, 0 },
-        { pa, EVTCHN_STAT_INTERDOMAIN, 1, 2, pb, 0 },
-        { v, EVTCHN_STAT_VIRQ, 1, 0, 0, EVTCHN_VIRQ_DEBUG },
-        { i, EVTCHN_STAT_IPI, 1, 0, 0, 0 },
-        { x, EVTCHN_STAT_INTERDOMAIN, 0, EVTCHN_DOMID_XEN, 0, 0 },
-        { 63, EVTCHN_STAT_CLOSED, 0, 0, 0, 0 },
+        { 0, EVTCHNSTAT_closed, 0, 0, 0, 0 },
+        { u, EVTCHNSTAT_unbound, 0, 7, 0, 0 },
+        { pa, EVTCHNSTAT_interdomain, 1, 2, pb, 0 },
+        { v, EVTCHNSTAT_virq, 1, 0, 0, VIRQ_DEBUG },
+        { i, EVTCHNSTAT_ipi, 1, 0, 0, 0 },
+        { x, EVTCHNSTAT_interdomain, 0, DOMID_XEN, 0, 0 },
+        { 63, EVTCHNSTAT_closed, 0, 0, 0, 0 },
     };
     for (size_t r = 0; r < ARRAY_SIZE(rows); r++) {
         /* Ask as the domain itself and as the control domain. */
         for (int who = 0; who < 2; who++) {
             int rc = who ? evtchn_status(&c0->ev, 1, rows[r].port, &st)
-                         : evtchn_status(&a->ev, EVTCHN_DOMID_SELF, rows[r].port, &st);
+                         : evtchn_status(&a->ev, DOMID_SELF, rows[r].port, &st);
             assert_int_equal(rc, 0);
             if (st.status != rows[r].status || st.vcpu != rows[r].vcpu ||
                 st.dom != rows[r].dom || st.port != rows[r].rport ||
@@ -595,7 +595,7 @@ static void test_status_table(void **state)
                          st.status, st.vcpu, st.dom, st.port, st.virq);
         }
     }
-    assert_int_equal(evtchn_status(&a->ev, EVTCHN_DOMID_SELF, 64, &st), -EINVAL);
+    assert_int_equal(evtchn_status(&a->ev, DOMID_SELF, 64, &st), -EINVAL);
     assert_int_equal(evtchn_status(&b->ev, 1, u, &st), -EPERM);
     assert_int_equal(evtchn_status(&c0->ev, 9, 1, &st), -ESRCH);
     assert_int_equal(evtchn_status(&c0->ev, 1, 64, &st), -EINVAL);
@@ -613,13 +613,13 @@ static void test_exhaustion(void **state)
         assert_int_equal(p, want);
     }
     assert_int_equal(evtchn_bind_ipi(&a->ev, 0, &p), -ENOSPC);
-    assert_int_equal(evtchn_alloc_unbound(&a->ev, EVTCHN_DOMID_SELF, 2, &p), -ENOSPC);
-    assert_int_equal(evtchn_bind_virq(&a->ev, EVTCHN_VIRQ_TIMER, 0, &p), -ENOSPC);
+    assert_int_equal(evtchn_alloc_unbound(&a->ev, DOMID_SELF, 2, &p), -ENOSPC);
+    assert_int_equal(evtchn_bind_virq(&a->ev, VIRQ_TIMER, 0, &p), -ENOSPC);
     assert_int_equal(evtchn_alloc_xen_port(&a->ev, nop_backend, a, &p), -ENOSPC);
-    assert_int_equal(evtchn_bind_virq(&a->ev, EVTCHN_VIRQ_TIMER, 0, &p), -ENOSPC);
-    assert_int_equal(a->ev.vcpu[0].virq_to_port[EVTCHN_VIRQ_TIMER], 0);
+    assert_int_equal(evtchn_bind_virq(&a->ev, VIRQ_TIMER, 0, &p), -ENOSPC);
+    assert_int_equal(a->ev.vcpu[0].virq_to_port[VIRQ_TIMER], 0);
     /* bind_interdomain: the local table is full. */
-    assert_int_equal(evtchn_alloc_unbound(&b->ev, EVTCHN_DOMID_SELF, 1, &p), 0);
+    assert_int_equal(evtchn_alloc_unbound(&b->ev, DOMID_SELF, 1, &p), 0);
     assert_int_equal(evtchn_bind_interdomain(&a->ev, 2, p, &p), -ENOSPC);
     assert_int_equal(evtchn_close(&a->ev, 5), 0);
     assert_int_equal(evtchn_bind_ipi(&a->ev, 0, &p), 0);
@@ -638,7 +638,7 @@ static void test_hostile_inputs(void **state)
     struct evtchn_status_info st;
     (void)state;
 
-    assert_int_equal(evtchn_alloc_unbound(&b->ev, EVTCHN_DOMID_SELF, 3, &b_other), 0);
+    assert_int_equal(evtchn_alloc_unbound(&b->ev, DOMID_SELF, 3, &b_other), 0);
     assert_int_equal(evtchn_bind_ipi(&b->ev, 0, &b_ipi), 0);
     const struct {
         enum op op;
@@ -658,7 +658,7 @@ static void test_hostile_inputs(void **state)
         { BVCPU, 1, 2, -ENOENT }, { BVCPU, 64, 0, -EINVAL },
         { BVCPU, UINT32_MAX, UINT32_MAX, -ENOENT }, { BVCPU, 5, 0, -EINVAL },
         { INTER, 9, 1, -ESRCH },                 /* no such domain */
-        { INTER, EVTCHN_DOMID_XEN, 1, -ESRCH },
+        { INTER, DOMID_XEN, 1, -ESRCH },
         { INTER, 0x7FFF, 1, -ESRCH }, { INTER, 0xFFFF, 1, -ESRCH },
         { INTER, 2, 0, -EINVAL },                /* reserved port */
         { INTER, 2, 64, -EINVAL }, { INTER, 2, UINT32_MAX, -EINVAL },
@@ -666,7 +666,7 @@ static void test_hostile_inputs(void **state)
         { INTER, 2, b_other, -EINVAL },          /* offered to domain 3 */
         { INTER, 2, b_ipi, -EINVAL },            /* not unbound */
         { UNBOUND, 9, 0, -ESRCH }, { UNBOUND, 2, 0, -EPERM },
-        { UNBOUND, EVTCHN_DOMID_XEN, 0, -ESRCH },
+        { UNBOUND, DOMID_XEN, 0, -ESRCH },
         { STATUS_DOM, 9, 1, -ESRCH }, { STATUS_DOM, 2, b_ipi, -EPERM },
         { STATUS_DOM, 2, 64, -EINVAL },
         { RAISE, 5, 0, -EINVAL }, { RAISE, 99, 0, -EINVAL },
@@ -680,7 +680,7 @@ static void test_hostile_inputs(void **state)
         case CLOSE: rc = evtchn_close(&a->ev, x); break;
         case SEND: rc = evtchn_send(&a->ev, x); break;
         case UNMASK: rc = evtchn_unmask(&a->ev, x); break;
-        case STATUS: rc = evtchn_status(&a->ev, EVTCHN_DOMID_SELF, x, &st); break;
+        case STATUS: rc = evtchn_status(&a->ev, DOMID_SELF, x, &st); break;
         case IPI: rc = evtchn_bind_ipi(&a->ev, x, &p); break;
         case BVCPU: rc = evtchn_bind_vcpu(&a->ev, x, y); break;
         case INTER: rc = evtchn_bind_interdomain(&a->ev, (uint16_t)x, y, &p); break;
@@ -696,11 +696,11 @@ static void test_hostile_inputs(void **state)
     }
     /* Nothing changed: no port in use, nothing pending, nothing kicked. */
     for (uint32_t q = 1; q < 64; q++)
-        assert_int_equal(status(a, q).status, EVTCHN_STAT_CLOSED);
+        assert_int_equal(status(a, q).status, EVTCHNSTAT_closed);
     for (int w = 0; w < EVTCHN_2L_WORDS; w++)
         assert_int_equal(a->pending[w], 0);
     assert_int_equal(total_kicks(a) + total_kicks(b), 0);
-    assert_int_equal(status(b, b_other).status, EVTCHN_STAT_UNBOUND);
+    assert_int_equal(status(b, b_other).status, EVTCHNSTAT_unbound);
     assert_int_equal(a->refs + b->refs, 0);
 }
 
@@ -712,14 +712,14 @@ static void test_privileged_acts_for_others(void **state)
 
     /* The toolstack offers a domU port to itself, then binds it. */
     assert_int_equal(evtchn_alloc_unbound(&c0->ev, 1, 0, &p), 0);
-    assert_int_equal(status(a, p).status, EVTCHN_STAT_UNBOUND);
+    assert_int_equal(status(a, p).status, EVTCHNSTAT_unbound);
     assert_int_equal(status(a, p).dom, 0);
     assert_int_equal(evtchn_bind_interdomain(&c0->ev, 1, p, &q), 0);
     consume(a);
     assert_int_equal(evtchn_send(&a->ev, p), 0);
     assert_true(pend(c0, q));
     /* DOMID_SELF as remote means the caller, not the target. */
-    assert_int_equal(evtchn_alloc_unbound(&c0->ev, 1, EVTCHN_DOMID_SELF, &p), 0);
+    assert_int_equal(evtchn_alloc_unbound(&c0->ev, 1, DOMID_SELF, &p), 0);
     assert_int_equal(status(a, p).dom, 0);
     assert_int_equal(a->refs + c0->refs, 0);
 }
@@ -741,18 +741,18 @@ static void test_destroy_leaves_remote_consistent(void **state)
         evtchn_domain_destroy(&d->ev);
         d->live = false;
         for (uint32_t q = 1; q < 64; q++)
-            assert_int_equal(status(d, q).status, EVTCHN_STAT_CLOSED);
+            assert_int_equal(status(d, q).status, EVTCHNSTAT_closed);
         uint32_t ends[2] = { victim ? pa : pb, victim ? pa2 : pb2 };
         for (int e = 0; e < 2; e++) {
             struct evtchn_status_info st = status(o, ends[e]);
-            assert_int_equal(st.status, EVTCHN_STAT_UNBOUND);
+            assert_int_equal(st.status, EVTCHNSTAT_unbound);
             assert_int_equal(st.dom, d->ev.domid);
             assert_int_equal(evtchn_send(&o->ev, ends[e]), 0);
             assert_int_equal(evtchn_close(&o->ev, ends[e]), 0);
         }
         /* A dying domain gets no new ports (Xen: -EINVAL). */
         assert_int_equal(evtchn_bind_ipi(&d->ev, 0, &p), -EINVAL);
-        assert_int_equal(evtchn_alloc_unbound(&d->ev, EVTCHN_DOMID_SELF, 1, &p), -EINVAL);
+        assert_int_equal(evtchn_alloc_unbound(&d->ev, DOMID_SELF, 1, &p), -EINVAL);
         assert_int_equal(a->refs + b->refs, 0);
         teardown(NULL);
     }
@@ -852,7 +852,7 @@ static void test_xen_port(void **state)
     assert_int_equal(evtchn_bind_ipi(&a->ev, 0, &p), 0);
     assert_int_equal(evtchn_raise_xen_port(&a->ev, p), -EINVAL);
     assert_int_equal(evtchn_free_xen_port(&a->ev, p), -EINVAL);
-    assert_int_equal(status(a, p).status, EVTCHN_STAT_IPI);
+    assert_int_equal(status(a, p).status, EVTCHNSTAT_ipi);
 }
 
 static void test_bind_vcpu_moves_delivery(void **state)
@@ -876,7 +876,7 @@ static void test_bind_vcpu_moves_delivery(void **state)
     assert_int_equal(evtchn_unmask(&b->ev, pb), 0);
     assert_int_equal(b->kicks[1], 1);
     /* Unbound ports may move; the binding keeps the vCPU. */
-    assert_int_equal(evtchn_alloc_unbound(&a->ev, EVTCHN_DOMID_SELF, 2, &u), 0);
+    assert_int_equal(evtchn_alloc_unbound(&a->ev, DOMID_SELF, 2, &u), 0);
     assert_int_equal(evtchn_bind_vcpu(&a->ev, u, 1), 0);
     assert_int_equal(status(a, u).vcpu, 1);
     /* Closing resets the notify vCPU to 0, as Xen. */
@@ -980,7 +980,7 @@ static void race_round(struct race_arg *r, unsigned int i)
     uint32_t mine = 0, theirs = 0;
     int rc;
 
-    rc = evtchn_alloc_unbound(&r->self->ev, EVTCHN_DOMID_SELF,
+    rc = evtchn_alloc_unbound(&r->self->ev, DOMID_SELF,
                               r->peer->ev.domid, &mine);
     race_rc(rc);
     if (rc)
@@ -1036,7 +1036,7 @@ static void test_concurrent_pairs(void **state)
      * references balanced. */
     for (uint32_t q = 1; q < 64; q++) {
         unsigned int sa = status(a, q).status, sb = status(b, q).status;
-        if (sa != EVTCHN_STAT_CLOSED || sb != EVTCHN_STAT_CLOSED)
+        if (sa != EVTCHNSTAT_closed || sb != EVTCHNSTAT_closed)
             fail_msg("port %u left open: %u %u", q, sa, sb);
     }
     assert_int_equal(a->pending[0] | b->pending[0], 0);
