@@ -153,12 +153,6 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
     config_fill(&cfg, k, rd, guest, idx);
     if (!strcmp(opts.type, "pvh"))
         cfg.type = DOMAIN_PVH;
-    if (cfg.vcpus > 1 && cfg.type == DOMAIN_PVH) {
-        /* PVH APs start through VCPUOP or the LAPIC: not offered yet. */
-        printk(LOG_ERR "%s: vcpus=%u: SMP PVH guests are not supported yet\n",
-               cfg.name, cfg.vcpus);
-        return;
-    }
     pcpu = pick_pcpus(cfg.vcpus, opts.cpu);
     if (pcpu < 0) {
         printk(LOG_ERR "%s: no %u free CPU%s (each vCPU needs its own pCPU until "
