@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/* Placement, work stealing and bookkeeping shared by credit and rr. */
+#include <hv/printk.h>
+
+#include "policy.h"
+
+/* Locking: all of it runs under the core's sched_lock. */
+
+static unsigned int first_cpu(uint64_t mask)
+{
+    return (unsigned int)__builtin_ctzll(mask);
+}
+
+void sched_dom_attach(struct scheduler *s, struct sched_domain *sd)
+{
+    if (sd->listed || s->nr_doms >= SCHED_MAX_DOMAINS)
+        return;
+    s->dom[s->nr_doms++] = sd;
+    sd->listed = true;
+}
+
+void sched_dom_detach(struct scheduler *s, struct sched_domain *sd)
+{
+    unsigned int i;
+
+    for (i = 0; i < sd->nr_units; i++) {
+        runq_remove(s, sd->unit[i]);
+        sd->unit[i]->parked = false;
+    }
+    for (i = 0; i < s->nr_doms; i++) {
+        if (s->dom[i] == sd) {
+            s->dom[i] = s->dom[--s->nr_doms];
+            s->dom[s->nr_doms] = NULL;
+            break;
+        }
+    }
+    sd->listed = false;
+}
+
+void sched_unit_attach(struct sched_unit *u)
+{
+    struct sched_domain *sd = u->sdom;
+    unsigned int i;
+
+    for (i = 0; i < sd->nr_units; i++)
+        if (sd->unit[i] == u)
+            return;
+    if (sd->nr_units < SCHED_MAX_UNITS)
+        sd->unit[sd->nr_units++] = u;
+}
+
+void sched_unit_detach(struct scheduler *s, struct sched_unit *u)
+{
+    struct sched_domain *sd = u->sdom;
+    unsigned int i;
+
+    runq_remove(s, u);
+    u->parked = false;
+    for (i = 0; i < sd->nr_units; i++) {
+        if (sd->unit[i] == u) {
+            sd->unit[i] = sd->unit[--sd->nr_units];
+            sd->unit[sd->nr_units] = NULL;
+            return;
+        }
+    }
+}
+
+uint64_t sched_online_mask(const struct scheduler *s)
+{
+    uint64_t mask = 0;
+    unsigned int c;
+
+    for (c = 0; c < s->nr_cpus && c < MAX_CPUS; c++)
+        if (s->cpu[c].online)
+            mask |= 1ULL << c;
+    return mask;
+}
+
+uint64_t sched_unit_cpus(const struct scheduler *s, const struct sched_unit *u)
+{
+    uint64_t online = sched_online_mask(s);
+
+    return (u->affinity & online) ? (u->affinity & online) : online;
+}
+
+bool sched_cpu_idle(const struct scheduler *s, unsigned int cpu)
+{
+    return !s->cpu[cpu].curr && !s->cpu[cpu].head;
+}
+
+bool sched_is_curr(const struct scheduler *s, const struct sched_unit *u)
+{
+    return u->cpu < MAX_CPUS && s->cpu[u->cpu].curr == u;
+}
+
+/*
+ * Prefer the pCPU u last ran on while it is idle (its cache is warm),
+ * then any idle pCPU it may use, then its own pCPU again: a busy pCPU
+ * is as good as another, and stealing evens out the rest.
+ */
+unsigned int sched_place(const struct scheduler *s, const struct sched_unit *u)
+{
+    uint64_t cpus = sched_unit_cpus(s, u);
+    uint64_t idle = 0;
+    unsigned int c;
+
+    if (u->cpu < MAX_CPUS && (cpus & (1ULL << u->cpu)) && sched_cpu_idle(s, u->cpu))
+        return u->cpu;
+    for (c = 0; c < s->nr_cpus && c < MAX_CPUS; c++)
+        if ((cpus & (1ULL << c)) && sched_cpu_idle(s, c))
+            idle |= 1ULL << c;
+    if (idle)
+        return first_cpu(idle);
+    if (u->cpu < MAX_CPUS && (cpus & (1ULL << u->cpu)))
+        return u->cpu;
+    return first_cpu(cpus);
+}
+
+uint64_t sched_enqueue_woken(struct scheduler *s, struct sched_unit *u)
+{
+    unsigned int cpu;
+    const struct sched_unit *curr;
+
+    if (!sched_online_mask(s))
+        return 0;
+    cpu = sched_place(s, u);
+    runq_insert(s, cpu, u);
+    curr = s->cpu[cpu].curr;
+    return (!curr || u->pri > curr->pri) ? 1ULL << cpu : 0;
+}
+
+/* The first unit of cpu's queue allowed on `to`; queues are sorted, so it
+ * is the best one there. */
+static struct sched_unit *first_allowed(const struct scheduler *s, unsigned int cpu,
+                                        unsigned int to)
+{
+    struct sched_unit *u;
+
+    for (u = s->cpu[cpu].head; u; u = u->next)
+        if (sched_unit_cpus(s, u) & (1ULL << to))
+            return u;
+    return NULL;
+}
+
+/* Scan starting after cpu so that idle pCPUs do not all raid pCPU 0. */
+struct sched_unit *sched_steal_peek(const struct scheduler *s, unsigned int cpu,
+                                    enum sched_pri floor)
+{
+    struct sched_unit *best = NULL, *u;
+    unsigned int i, c;
+
+    for (i = 1; i < s->nr_cpus && i < MAX_CPUS; i++) {
+        c = (cpu + i) % s->nr_cpus;
+        if (!s->cpu[c].online)
+            continue;
+        u = first_allowed(s, c, cpu);
+        if (u && u->pri > floor && (!best || u->pri > best->pri))
+            best = u;
+    }
+    return best;
+}
+
+struct sched_unit *sched_steal(struct scheduler *s, unsigned int cpu,
+                               enum sched_pri floor)
+{
+    struct sched_unit *u = sched_steal_peek(s, cpu, floor);
+
+    if (u) {
+        runq_remove(s, u);
+        s->nr_steals++;
+    }
+    return u;
+}
+
+void sched_run(struct scheduler *s, unsigned int cpu, struct sched_unit *u)
+{
+    if (u) {
+        runq_remove(s, u);
+        u->cpu = cpu;
+    }
+    s->cpu[cpu].curr = u;
+}
+
+static void dump_unit(const char *what, const struct sched_unit *u)
+{
+    printk("    %s d%u.v%u pri %d credit %lld%s\n", what, u->sdom->domid, u->vcpu_id,
+           (int)u->pri, (long long)u->credit, u->parked ? " parked" : "");
+}
+
+void sched_dump_queues(const struct scheduler *s)
+{
+    const struct sched_unit *u;
+    unsigned int c;
+
+    for (c = 0; c < s->nr_cpus && c < MAX_CPUS; c++) {
+        if (!s->cpu[c].online)
+            continue;
+        printk("  cpu%u: %s\n", c, s->cpu[c].curr ? "running" : "idle");
+        if (s->cpu[c].curr)
+            dump_unit("curr", s->cpu[c].curr);
+        for (u = s->cpu[c].head; u; u = u->next)
+            dump_unit("queued", u);
+    }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/* Round robin: one priority, a fixed slice, no weights or caps (for tests). */
+#include <hv/printk.h>
+
+#include "policy.h"
+
+/*
+ * Design: every unit has priority UNDER, so the queues are plain FIFOs.
+ * Placement and idle stealing are the credit policy's (policy_common.c),
+ * which lets tests compare the two on everything but credit.
+ * Locking: the core's sched_lock covers every call.
+ */
+
+static void rr_insert(struct scheduler *s, struct sched_unit *u)
+{
+    (void)s;
+    u->pri = SCHED_PRI_UNDER;
+    u->parked = false;
+    sched_unit_attach(u);
+}
+
+static void rr_remove(struct scheduler *s, struct sched_unit *u)
+{
+    sched_unit_detach(s, u);
+}
+
+static uint64_t rr_wake(struct scheduler *s, struct sched_unit *u, uint64_t now)
+{
+    (void)now;
+    u->pri = SCHED_PRI_UNDER;
+    return sched_enqueue_woken(s, u);
+}
+
+static void rr_sleep(struct scheduler *s, struct sched_unit *u, uint64_t now)
+{
+    (void)now;
+    runq_remove(s, u);
+}
+
+static struct sched_unit *rr_pick(struct scheduler *s, unsigned int cpu, uint64_t now,
+                                  uint64_t *slice_ns)
+{
+    struct sched_unit *prev = s->cpu[cpu].curr, *next;
+
+    (void)now;
+    if (prev && prev->state == SCHED_RUNNING)
+        runq_insert(s, cpu, prev);
+    next = runq_peek(s, cpu);
+    if (!next)
+        next = sched_steal(s, cpu, SCHED_PRI_IDLE);
+    sched_run(s, cpu, next);
+    *slice_ns = s->tslice_ns;
+    return next;
+}
+
+/* Slices end on the core's timer; a tick only sends idle pCPUs to work. */
+static uint64_t rr_tick(struct scheduler *s, unsigned int cpu, uint64_t now)
+{
+    (void)now;
+    s->cpu[cpu].tick++;
+    if (s->cpu[cpu].curr)
+        return 0;
+    if (runq_peek(s, cpu) || sched_steal_peek(s, cpu, SCHED_PRI_IDLE))
+        return 1ULL << cpu;
+    return 0;
+}
+
+static void rr_adjust(struct scheduler *s, struct sched_domain *sd)
+{
+    (void)s;
+    (void)sd;
+}
+
+static void rr_dump(struct scheduler *s)
+{
+    printk("sched rr: slice %llu ns, %llu steals\n", (unsigned long long)s->tslice_ns,
+           (unsigned long long)s->nr_steals);
+    sched_dump_queues(s);
+}
+
+const struct sched_ops sched_rr_ops = {
+    .name = "rr",
+    .add_domain = sched_dom_attach,
+    .remove_domain = sched_dom_detach,
+    .insert = rr_insert,
+    .remove = rr_remove,
+    .wake = rr_wake,
+    .sleep = rr_sleep,
+    .pick = rr_pick,
+    .tick = rr_tick,
+    .adjust = rr_adjust,
+    .dump = rr_dump,
+};
