@@ -120,7 +120,7 @@ static bool credit_sat(const struct credit_fill *f, unsigned int i)
 
 static unsigned int credit_nr_online(const struct scheduler *s)
 {
-    uint64_t m = sched_online_mask(s);
+    uint64_t m = policy_online_mask(s);
     unsigned int n = 0;
 
     for (; m; m &= m - 1)
@@ -168,10 +168,10 @@ static uint64_t credit_pay(struct scheduler *s, struct sched_unit *u, int64_t pa
     if (!u->parked || credit_out_of_cap(u))
         return 0;
     u->parked = false;
-    if (u->state != SCHED_RUNNABLE || u->queued || sched_is_curr(s, u))
+    if (u->state != SCHED_RUNNABLE || u->queued || policy_is_curr(s, u))
         return 0;
     u->charged_ns = now;
-    return sched_enqueue_woken(s, u);
+    return policy_enqueue_woken(s, u);
 }
 
 static uint64_t credit_pay_domain(struct scheduler *s, struct sched_domain *sd,
@@ -240,12 +240,12 @@ static void credit_insert(struct scheduler *s, struct sched_unit *u)
     u->parked = false;
     u->active = false;
     u->charged_ns = 0;
-    sched_unit_attach(u);
+    policy_unit_attach(u);
 }
 
 static void credit_remove(struct scheduler *s, struct sched_unit *u)
 {
-    sched_unit_detach(s, u);
+    policy_unit_detach(s, u);
 }
 
 static uint64_t credit_wake(struct scheduler *s, struct sched_unit *u, uint64_t now)
@@ -259,7 +259,7 @@ static uint64_t credit_wake(struct scheduler *s, struct sched_unit *u, uint64_t 
     u->parked = false;
     if (u->woken_from_block && u->pri == SCHED_PRI_UNDER)
         u->pri = SCHED_PRI_BOOST;
-    return sched_enqueue_woken(s, u);
+    return policy_enqueue_woken(s, u);
 }
 
 static void credit_sleep(struct scheduler *s, struct sched_unit *u, uint64_t now)
@@ -267,7 +267,7 @@ static void credit_sleep(struct scheduler *s, struct sched_unit *u, uint64_t now
     (void)now;
     runq_remove(s, u);
     u->parked = false;
-    if (!sched_is_curr(s, u))
+    if (!policy_is_curr(s, u))
         u->pri = credit_pri(u);
 }
 
@@ -298,7 +298,7 @@ static struct sched_unit *credit_choose(struct scheduler *s, unsigned int cpu,
         return u;
     if (head && head->pri >= SCHED_PRI_UNDER)
         return head;
-    u = sched_steal(s, cpu, head ? head->pri : SCHED_PRI_IDLE);
+    u = policy_steal(s, cpu, head ? head->pri : SCHED_PRI_IDLE);
     return u ? u : head;
 }
 
@@ -330,7 +330,7 @@ static struct sched_unit *credit_pick(struct scheduler *s, unsigned int cpu,
 
     credit_put_prev(s, cpu, now);
     next = credit_choose(s, cpu, now);
-    sched_run(s, cpu, next);
+    policy_run(s, cpu, next);
     *slice_ns = credit_tslice(s);
     if (!next)
         return NULL;
@@ -351,14 +351,14 @@ static bool credit_should_resched(struct scheduler *s, unsigned int cpu, uint64_
         return true;
     if (head && head->pri > floor)
         return true;
-    if (floor < SCHED_PRI_UNDER && sched_steal_peek(s, cpu, floor))
+    if (floor < SCHED_PRI_UNDER && policy_steal_peek(s, cpu, floor))
         return true;
     return credit_starving(s, cpu, now) != NULL;
 }
 
 static uint64_t credit_tick(struct scheduler *s, unsigned int cpu, uint64_t now)
 {
-    uint64_t online = sched_online_mask(s), mask = 0;
+    uint64_t online = policy_online_mask(s), mask = 0;
     struct sched_unit *curr;
 
     s->cpu[cpu].tick++;
@@ -391,7 +391,7 @@ static void credit_dump(struct scheduler *s)
     printk("sched credit: slice %llu ns, %llu periods, %llu steals\n",
            (unsigned long long)credit_tslice(s), (unsigned long long)s->nr_accounts,
            (unsigned long long)s->nr_steals);
-    sched_dump_queues(s);
+    policy_dump_queues(s);
     for (i = 0; i < s->nr_doms; i++) {
         sd = s->dom[i];
         credit = 0;
@@ -404,8 +404,8 @@ static void credit_dump(struct scheduler *s)
 
 const struct sched_ops sched_credit_ops = {
     .name = "credit",
-    .add_domain = sched_dom_attach,
-    .remove_domain = sched_dom_detach,
+    .add_domain = policy_dom_attach,
+    .remove_domain = policy_dom_detach,
     .insert = credit_insert,
     .remove = credit_remove,
     .wake = credit_wake,

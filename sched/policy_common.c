@@ -11,7 +11,7 @@ static unsigned int first_cpu(uint64_t mask)
     return (unsigned int)__builtin_ctzll(mask);
 }
 
-void sched_dom_attach(struct scheduler *s, struct sched_domain *sd)
+void policy_dom_attach(struct scheduler *s, struct sched_domain *sd)
 {
     if (sd->listed || s->nr_doms >= SCHED_MAX_DOMAINS)
         return;
@@ -19,7 +19,7 @@ void sched_dom_attach(struct scheduler *s, struct sched_domain *sd)
     sd->listed = true;
 }
 
-void sched_dom_detach(struct scheduler *s, struct sched_domain *sd)
+void policy_dom_detach(struct scheduler *s, struct sched_domain *sd)
 {
     unsigned int i;
 
@@ -37,7 +37,7 @@ void sched_dom_detach(struct scheduler *s, struct sched_domain *sd)
     sd->listed = false;
 }
 
-void sched_unit_attach(struct sched_unit *u)
+void policy_unit_attach(struct sched_unit *u)
 {
     struct sched_domain *sd = u->sdom;
     unsigned int i;
@@ -49,7 +49,7 @@ void sched_unit_attach(struct sched_unit *u)
         sd->unit[sd->nr_units++] = u;
 }
 
-void sched_unit_detach(struct scheduler *s, struct sched_unit *u)
+void policy_unit_detach(struct scheduler *s, struct sched_unit *u)
 {
     struct sched_domain *sd = u->sdom;
     unsigned int i;
@@ -65,7 +65,7 @@ void sched_unit_detach(struct scheduler *s, struct sched_unit *u)
     }
 }
 
-uint64_t sched_online_mask(const struct scheduler *s)
+uint64_t policy_online_mask(const struct scheduler *s)
 {
     uint64_t mask = 0;
     unsigned int c;
@@ -76,19 +76,19 @@ uint64_t sched_online_mask(const struct scheduler *s)
     return mask;
 }
 
-uint64_t sched_unit_cpus(const struct scheduler *s, const struct sched_unit *u)
+uint64_t policy_unit_cpus(const struct scheduler *s, const struct sched_unit *u)
 {
-    uint64_t online = sched_online_mask(s);
+    uint64_t online = policy_online_mask(s);
 
     return (u->affinity & online) ? (u->affinity & online) : online;
 }
 
-bool sched_cpu_idle(const struct scheduler *s, unsigned int cpu)
+bool policy_cpu_idle(const struct scheduler *s, unsigned int cpu)
 {
     return !s->cpu[cpu].curr && !s->cpu[cpu].head;
 }
 
-bool sched_is_curr(const struct scheduler *s, const struct sched_unit *u)
+bool policy_is_curr(const struct scheduler *s, const struct sched_unit *u)
 {
     return u->cpu < MAX_CPUS && s->cpu[u->cpu].curr == u;
 }
@@ -98,16 +98,16 @@ bool sched_is_curr(const struct scheduler *s, const struct sched_unit *u)
  * then any idle pCPU it may use, then its own pCPU again: a busy pCPU
  * is as good as another, and stealing evens out the rest.
  */
-unsigned int sched_place(const struct scheduler *s, const struct sched_unit *u)
+unsigned int policy_place(const struct scheduler *s, const struct sched_unit *u)
 {
-    uint64_t cpus = sched_unit_cpus(s, u);
+    uint64_t cpus = policy_unit_cpus(s, u);
     uint64_t idle = 0;
     unsigned int c;
 
-    if (u->cpu < MAX_CPUS && (cpus & (1ULL << u->cpu)) && sched_cpu_idle(s, u->cpu))
+    if (u->cpu < MAX_CPUS && (cpus & (1ULL << u->cpu)) && policy_cpu_idle(s, u->cpu))
         return u->cpu;
     for (c = 0; c < s->nr_cpus && c < MAX_CPUS; c++)
-        if ((cpus & (1ULL << c)) && sched_cpu_idle(s, c))
+        if ((cpus & (1ULL << c)) && policy_cpu_idle(s, c))
             idle |= 1ULL << c;
     if (idle)
         return first_cpu(idle);
@@ -116,14 +116,14 @@ unsigned int sched_place(const struct scheduler *s, const struct sched_unit *u)
     return first_cpu(cpus);
 }
 
-uint64_t sched_enqueue_woken(struct scheduler *s, struct sched_unit *u)
+uint64_t policy_enqueue_woken(struct scheduler *s, struct sched_unit *u)
 {
     unsigned int cpu;
     const struct sched_unit *curr;
 
-    if (!sched_online_mask(s))
+    if (!policy_online_mask(s))
         return 0;
-    cpu = sched_place(s, u);
+    cpu = policy_place(s, u);
     runq_insert(s, cpu, u);
     curr = s->cpu[cpu].curr;
     return (!curr || u->pri > curr->pri) ? 1ULL << cpu : 0;
@@ -137,13 +137,13 @@ static struct sched_unit *first_allowed(const struct scheduler *s, unsigned int 
     struct sched_unit *u;
 
     for (u = s->cpu[cpu].head; u; u = u->next)
-        if (sched_unit_cpus(s, u) & (1ULL << to))
+        if (policy_unit_cpus(s, u) & (1ULL << to))
             return u;
     return NULL;
 }
 
 /* Scan starting after cpu so that idle pCPUs do not all raid pCPU 0. */
-struct sched_unit *sched_steal_peek(const struct scheduler *s, unsigned int cpu,
+struct sched_unit *policy_steal_peek(const struct scheduler *s, unsigned int cpu,
                                     enum sched_pri floor)
 {
     struct sched_unit *best = NULL, *u;
@@ -160,10 +160,10 @@ struct sched_unit *sched_steal_peek(const struct scheduler *s, unsigned int cpu,
     return best;
 }
 
-struct sched_unit *sched_steal(struct scheduler *s, unsigned int cpu,
+struct sched_unit *policy_steal(struct scheduler *s, unsigned int cpu,
                                enum sched_pri floor)
 {
-    struct sched_unit *u = sched_steal_peek(s, cpu, floor);
+    struct sched_unit *u = policy_steal_peek(s, cpu, floor);
 
     if (u) {
         runq_remove(s, u);
@@ -172,7 +172,7 @@ struct sched_unit *sched_steal(struct scheduler *s, unsigned int cpu,
     return u;
 }
 
-void sched_run(struct scheduler *s, unsigned int cpu, struct sched_unit *u)
+void policy_run(struct scheduler *s, unsigned int cpu, struct sched_unit *u)
 {
     if (u) {
         runq_remove(s, u);
@@ -187,7 +187,7 @@ static void dump_unit(const char *what, const struct sched_unit *u)
            (int)u->pri, (long long)u->credit, u->parked ? " parked" : "");
 }
 
-void sched_dump_queues(const struct scheduler *s)
+void policy_dump_queues(const struct scheduler *s)
 {
     const struct sched_unit *u;
     unsigned int c;

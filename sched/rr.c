@@ -16,19 +16,19 @@ static void rr_insert(struct scheduler *s, struct sched_unit *u)
     (void)s;
     u->pri = SCHED_PRI_UNDER;
     u->parked = false;
-    sched_unit_attach(u);
+    policy_unit_attach(u);
 }
 
 static void rr_remove(struct scheduler *s, struct sched_unit *u)
 {
-    sched_unit_detach(s, u);
+    policy_unit_detach(s, u);
 }
 
 static uint64_t rr_wake(struct scheduler *s, struct sched_unit *u, uint64_t now)
 {
     (void)now;
     u->pri = SCHED_PRI_UNDER;
-    return sched_enqueue_woken(s, u);
+    return policy_enqueue_woken(s, u);
 }
 
 static void rr_sleep(struct scheduler *s, struct sched_unit *u, uint64_t now)
@@ -47,8 +47,8 @@ static struct sched_unit *rr_pick(struct scheduler *s, unsigned int cpu, uint64_
         runq_insert(s, cpu, prev);
     next = runq_peek(s, cpu);
     if (!next)
-        next = sched_steal(s, cpu, SCHED_PRI_IDLE);
-    sched_run(s, cpu, next);
+        next = policy_steal(s, cpu, SCHED_PRI_IDLE);
+    policy_run(s, cpu, next);
     *slice_ns = s->tslice_ns;
     return next;
 }
@@ -60,7 +60,7 @@ static uint64_t rr_tick(struct scheduler *s, unsigned int cpu, uint64_t now)
     s->cpu[cpu].tick++;
     if (s->cpu[cpu].curr)
         return 0;
-    if (runq_peek(s, cpu) || sched_steal_peek(s, cpu, SCHED_PRI_IDLE))
+    if (runq_peek(s, cpu) || policy_steal_peek(s, cpu, SCHED_PRI_IDLE))
         return 1ULL << cpu;
     return 0;
 }
@@ -75,13 +75,13 @@ static void rr_dump(struct scheduler *s)
 {
     printk("sched rr: slice %llu ns, %llu steals\n", (unsigned long long)s->tslice_ns,
            (unsigned long long)s->nr_steals);
-    sched_dump_queues(s);
+    policy_dump_queues(s);
 }
 
 const struct sched_ops sched_rr_ops = {
     .name = "rr",
-    .add_domain = sched_dom_attach,
-    .remove_domain = sched_dom_detach,
+    .add_domain = policy_dom_attach,
+    .remove_domain = policy_dom_detach,
     .insert = rr_insert,
     .remove = rr_remove,
     .wake = rr_wake,
