@@ -85,7 +85,7 @@ start32:
     mov     ebp, edx                    ; bit 20: NX available
 
     mov     eax, cr4
-    or      eax, (1 << 5)               ; PAE
+    or      eax, (1 << 5) | (1 << 9)    ; PAE, OSFXSR (FXSAVE keeps XMM state)
     mov     cr4, eax
     mov     eax, PA(boot_l4)
     mov     cr3, eax

@@ -34,7 +34,7 @@ tramp_pm32:
     mov     ss, ax
     mov     es, ax
     mov     eax, cr4
-    or      eax, (1 << 5) | (1 << 7)    ; PAE, PGE
+    or      eax, (1 << 5) | (1 << 7) | (1 << 9) ; PAE, PGE, OSFXSR
     mov     cr4, eax
     mov     eax, [T(tramp_params) + TRAMP_CR3]
     mov     cr3, eax

@@ -10,6 +10,7 @@
 #include <hv/lib.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 
 struct boot_options boot_opts = { .max_cpus = MAX_CPUS };
 
@@ -99,6 +100,13 @@ static const struct cmdline_opt options[] = {
       "on_empty=stay|poweroff  when no domain is left to run (default stay)" },
     { "fault", OPT_STRING, boot_opts.fault, sizeof(boot_opts.fault), NULL,
       "fault=ud|gp|pf|de|wx|stack  deliberately fault after boot (tests)" },
+    { "sched", OPT_CUSTOM, NULL, 0, sched_opt_policy,
+      "sched=credit|rr  vCPU scheduler (default credit; rr: round robin, for tests)" },
+    { "sched_tslice_ms", OPT_CUSTOM, NULL, 0, sched_opt_tslice,
+      "sched_tslice_ms=<1..1000>  scheduler time slice (default 30)" },
+    { "sched_report", OPT_CUSTOM, NULL, 0, sched_opt_report,
+      "sched_report=<delay_ms>,<window_ms>  print per-domain CPU shares measured "
+      "over a window starting delay_ms after the first domain starts" },
     { "help", OPT_BOOL, &boot_opts.help, 0, NULL, "help  list these options at boot" },
 };
 

@@ -11,6 +11,7 @@
 #include <hv/paging.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/smp.h>
 #include <hv/time.h>
 #include <hv/traps.h>
@@ -96,6 +97,7 @@ static __noreturn void start_mica_percpu(void)
 
     lapic_init();
     time_calibrate();
+    sched_init();
     cpu_common_init(pc);
     printk("CPU0 online (APIC id %u, %s)\n", pc->apic_id, apic->name);
     pic_disable();

@@ -3,12 +3,18 @@
  * CPU has it, else one-shot count-down). Each CPU keeps a sorted list and
  * programs the hardware for its head.
  *
- * Locking: a CPU's list is only touched by that CPU with interrupts off.
+ * Locking: each CPU's list has its own lock, taken with interrupts off.
+ * A timer may be re-armed or stopped from another CPU (a vCPU's timers
+ * follow it when the scheduler moves it): timer_set() takes it off the
+ * old CPU's list and puts it on the current one's. Only one lock is ever
+ * held. timer_stop() also waits for a callback running elsewhere, so the
+ * owner of a stopped timer may free it.
  */
 #include <hv/apic.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/spinlock.h>
 #include <hv/time.h>
 #include <hv/traps.h>
 #include <hv/x86.h>
@@ -63,30 +69,45 @@ static void timer_list_insert(struct percpu *pc, struct timer *t)
     t->armed = true;
 }
 
+/* Take t off whichever list holds it; the caller has interrupts off. */
+static void timer_unlink(struct timer *t)
+{
+    while (t->armed) {
+        struct percpu *pc = percpu_of[t->cpu];
+
+        spin_lock(&pc->timer_lock);
+        if (t->armed && t->cpu == pc->cpu_id)
+            timer_list_remove(pc, t);
+        spin_unlock(&pc->timer_lock);
+    }
+}
+
 void timer_set(struct timer *t, uint64_t expires_ns)
 {
     uint64_t flags = local_irq_save();
     struct percpu *pc = this_cpu();
 
-    if (t->armed) {
-        ASSERT(t->cpu == pc->cpu_id);
-        timer_list_remove(pc, t);
-    }
+    timer_unlink(t);
+    spin_lock(&pc->timer_lock);
     t->expires = expires_ns;
     t->cpu = pc->cpu_id;
     timer_list_insert(pc, t);
     if (pc->timer_head == t)
         timer_hw_program(expires_ns);
+    spin_unlock(&pc->timer_lock);
     local_irq_restore(flags);
 }
 
 void timer_stop(struct timer *t)
 {
     uint64_t flags = local_irq_save();
+    struct percpu *pc = percpu_of[t->cpu];
 
-    if (t->armed)
-        timer_list_remove(this_cpu(), t);
+    timer_unlink(t);
     local_irq_restore(flags);
+    /* A callback already taken off a list may still be running there. */
+    while (pc && pc != this_cpu() && __atomic_load_n(&pc->timer_running, __ATOMIC_ACQUIRE) == t)
+        cpu_relax();
 }
 
 /* Softirq: run every expired timer, then program the next deadline. */
@@ -96,16 +117,22 @@ static void timer_softirq(void)
     uint64_t flags = local_irq_save();
     struct timer *t;
 
+    spin_lock(&pc->timer_lock);
     while ((t = pc->timer_head) && t->expires <= now_ns()) {
         timer_list_remove(pc, t);
+        __atomic_store_n(&pc->timer_running, t, __ATOMIC_RELEASE);
+        spin_unlock(&pc->timer_lock);
         local_irq_restore(flags);
         t->fn(t->data);
+        __atomic_store_n(&pc->timer_running, NULL, __ATOMIC_RELEASE);
         flags = local_irq_save();
+        spin_lock(&pc->timer_lock);
     }
     if (pc->timer_head)
         timer_hw_program(pc->timer_head->expires);
     else
         pc->timer_deadline = 0;
+    spin_unlock(&pc->timer_lock);
     local_irq_restore(flags);
 }
 

@@ -3,8 +3,9 @@
  *
  * A kernel module's command line is "<path> [options] [-- <guest command
  * line>]"; a module whose first option is "ramdisk" is the ramdisk of the
- * kernel module before it. Options: type=hvm, mem=<size>, vcpus=<n>,
- * name=<text>, testdev, cpu=<first pCPU>. (README, "Domains".)
+ * kernel module before it. Options: type=hvm|pvh, mem=<size>, vcpus=<n>,
+ * name=<text>, testdev, cpu=<pCPU to pin to>, weight=<n>, cap=<%>.
+ * (README, "Domains".)
  */
 #include <hv/boot.h>
 #include <hv/cmdline.h>
@@ -15,18 +16,18 @@
 #include <hv/paging.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/smp.h>
 
 struct dom_opts {
     char type[8];
-    uint64_t mem, vcpus, cpu;
+    uint64_t mem, vcpus, cpu, weight, cap;
     char name[32];
     bool testdev, ramdisk;
     unsigned int errors;
 };
 
 static struct dom_opts opts;
-static bool pcpu_taken[MAX_CPUS];
 
 static void dom_warn(const char *word, const char *why)
 {
@@ -35,10 +36,12 @@ static void dom_warn(const char *word, const char *why)
 }
 
 static const struct cmdline_opt dom_options[] = {
-    { "type", OPT_STRING, opts.type, sizeof(opts.type), NULL, "type=hvm" },
+    { "type", OPT_STRING, opts.type, sizeof(opts.type), NULL, "type=hvm|pvh" },
     { "mem", OPT_SIZE, &opts.mem, 0, NULL, "mem=<size>: guest RAM (default 128M)" },
     { "vcpus", OPT_UINT, &opts.vcpus, 0, NULL, "vcpus=<n> (default 1)" },
-    { "cpu", OPT_UINT, &opts.cpu, 0, NULL, "cpu=<n>: pCPU of vCPU 0" },
+    { "cpu", OPT_UINT, &opts.cpu, 0, NULL, "cpu=<n>: run only on pCPU n" },
+    { "weight", OPT_UINT, &opts.weight, 0, NULL, "weight=<1..65535>: CPU share (default 256)" },
+    { "cap", OPT_UINT, &opts.cap, 0, NULL, "cap=<%>: at most this % of one pCPU (0: none)" },
     { "name", OPT_STRING, opts.name, sizeof(opts.name), NULL, "name=<text>" },
     { "testdev", OPT_BOOL, &opts.testdev, 0, NULL, "testdev: MMIO test device" },
     { "ramdisk", OPT_BOOL, &opts.ramdisk, 0, NULL, "this module is a ramdisk" },
@@ -80,37 +83,35 @@ static int module_options(struct boot_module *m, const char **guest)
     opts.mem = MiB(128);
     opts.vcpus = 1;
     opts.cpu = ~0ULL;
+    opts.weight = SCHED_DEFAULT_WEIGHT;
     cmdline_parse(module_split(buf, guest), dom_options, ARRAY_SIZE(dom_options),
                   dom_warn);
     return opts.errors ? -EINVAL : 0;
 }
 
-/* First run of `n` free pCPUs, starting at `first` if given. */
-static int pick_pcpus(unsigned int n, uint64_t first)
+/* Scheduler parameters: checked here so that a typo is reported, not
+ * silently replaced by a default. */
+static int sched_options_check(struct domain_config *cfg)
 {
-    unsigned int start = nr_cpus_online > 1 ? 1 : 0;
-
-    for (unsigned int i = 0; i < nr_cpus_online; i++) {
-        unsigned int c = first != ~0ULL ? (unsigned int)first : (start + i) % nr_cpus_online;
-        bool ok = c + n <= nr_cpus_online;
-
-        for (unsigned int k = 0; ok && k < n; k++)
-            ok = !pcpu_taken[c + k];
-        if (ok) {
-            for (unsigned int k = 0; k < n; k++)
-                pcpu_taken[c + k] = true;
-            return (int)c;
-        }
-        if (first != ~0ULL)
-            break;
+    if (opts.weight < 1 || opts.weight > SCHED_MAX_WEIGHT) {
+        printk(LOG_ERR "%s: weight=%lu out of range (1..%u)\n", cfg->name, opts.weight,
+               SCHED_MAX_WEIGHT);
+        return -EINVAL;
     }
-    return -ENOSPC;
-}
-
-static void release_pcpus(unsigned int first, unsigned int n)
-{
-    for (unsigned int k = 0; k < n; k++)
-        pcpu_taken[first + k] = false;
+    if (opts.cap > 100ULL * cfg->vcpus) {
+        printk(LOG_ERR "%s: cap=%lu above 100%% per vCPU (%u vCPUs)\n", cfg->name,
+               opts.cap, cfg->vcpus);
+        return -EINVAL;
+    }
+    if (opts.cpu != ~0ULL && (opts.cpu >= MAX_CPUS || !percpu_of[opts.cpu] ||
+                              !percpu_of[opts.cpu]->online)) {
+        printk(LOG_ERR "%s: cpu=%lu is not an online pCPU\n", cfg->name, opts.cpu);
+        return -EINVAL;
+    }
+    cfg->weight = (unsigned int)opts.weight;
+    cfg->cap = (unsigned int)opts.cap;
+    cfg->affinity = opts.cpu == ~0ULL ? ~0ULL : 1ULL << opts.cpu;
+    return 0;
 }
 
 static void config_fill(struct domain_config *cfg, const struct boot_module *k,
@@ -139,7 +140,7 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
     static struct domain_config cfg;
     const char *guest;
     struct domain *d;
-    int rc, pcpu;
+    int rc;
 
     if (i + 1 < MIN(boot_info.nr_modules, BOOT_MODULES_MAX) &&
         module_is_ramdisk(boot_info.module[i + 1].cmdline))
@@ -153,26 +154,20 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
     config_fill(&cfg, k, rd, guest, idx);
     if (!strcmp(opts.type, "pvh"))
         cfg.type = DOMAIN_PVH;
-    pcpu = pick_pcpus(cfg.vcpus, opts.cpu);
-    if (pcpu < 0) {
-        printk(LOG_ERR "%s: no %u free CPU%s (each vCPU needs its own pCPU until "
-               "the scheduler lands)\n", cfg.name, cfg.vcpus, cfg.vcpus > 1 ? "s" : "");
+    if (sched_options_check(&cfg))
         return;
-    }
-    cfg.first_pcpu = (unsigned int)pcpu;
     rc = domain_create(&cfg, &d);
     if (!rc && (rc = domain_build(d, &cfg)))
         domain_destroy(d); /* nothing half-built stays behind */
     if (rc) {
-        release_pcpus((unsigned int)pcpu, cfg.vcpus);
         printk(LOG_ERR "%s: not created (error %d)\n", cfg.name, rc);
         return;
     }
-    domain_start(d);
-    printk("Domain %u (%s): %s, %lu MiB, %u vCPU%s on pCPU %u%s\n", d->id, d->name,
-           cfg.type == DOMAIN_PVH ? "PVH" : "HVM", cfg.mem >> 20, cfg.vcpus,
-           cfg.vcpus > 1 ? "s" : "", cfg.first_pcpu,
-           cfg.testdev ? ", test device" : "");
+    printk("Domain %u (%s): %s, %lu MiB, %u vCPU%s, weight %u, cap %u%s%s\n", d->id,
+           d->name, cfg.type == DOMAIN_PVH ? "PVH" : "HVM", cfg.mem >> 20, cfg.vcpus,
+           cfg.vcpus > 1 ? "s" : "", cfg.weight, cfg.cap,
+           opts.cpu != ~0ULL ? ", pinned" : "", cfg.testdev ? ", test device" : "");
+    domain_start(d, &cfg);
 }
 
 unsigned int boot_domains_create(void)

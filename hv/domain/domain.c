@@ -60,7 +60,17 @@ static int domain_ram_init(struct domain *d)
     return rc;
 }
 
-static int domain_vcpus_init(struct domain *d, const struct domain_config *cfg)
+/* FPU state after FNINIT, SSE exceptions masked (MXCSR's reset value),
+ * in FXSAVE layout: FCW at byte 0, MXCSR at byte 24. */
+static void vcpu_fpu_init(struct vcpu *v)
+{
+    v->fpu[0] = 0x7f;
+    v->fpu[1] = 0x03;
+    v->fpu[24] = 0x80;
+    v->fpu[25] = 0x1f;
+}
+
+static int domain_vcpus_init(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = xzalloc(sizeof(*v));
@@ -71,7 +81,8 @@ static int domain_vcpus_init(struct domain *d, const struct domain_config *cfg)
         d->vcpu[i] = v;
         v->domain = d;
         v->id = i;
-        v->pcpu = cfg->first_pcpu + i;
+        vcpu_fpu_init(v);
+        hvm_vcpu_timers_init(v);
         v->wait_for_sipi = i != 0; /* APs start through INIT/SIPI */
         rc = hvm_ops->vcpu_init(v);
         if (rc)
@@ -118,7 +129,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     spin_lock_init(&d->lock);
     rc = domain_ram_init(d);
     if (!rc)
-        rc = domain_vcpus_init(d, cfg);
+        rc = domain_vcpus_init(d);
     if (rc) {
         domain_destroy(d);
         return rc;

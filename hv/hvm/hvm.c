@@ -6,8 +6,10 @@
 #include <hv/hvm/vcpu.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/traps.h>
 #include <hv/x86.h>
+#include <hv/xen.h>
 
 const struct hvm_ops *hvm_ops;
 static bool hvm_ok;
@@ -79,12 +81,18 @@ void hvm_inject_fault(struct vcpu *v, const struct guest_fault *f)
     hvm_inject_exception(v, f->vector, f->vector == 14 || f->vector == 13, f->error);
 }
 
+/* A device deadline passed: a blocked vCPU must look at its devices. */
 static void wake_timer_fn(void *data)
 {
-    (void)data; /* waking the pCPU is all that is needed */
+    vcpu_kick(data);
 }
 
-/* Arm the pCPU timer for the devices' next deadline (guest time). */
+void hvm_vcpu_timers_init(struct vcpu *v)
+{
+    timer_init(&v->wake_timer, wake_timer_fn, v, "vcpu-wake");
+}
+
+/* Arm the wake timer for the devices' next deadline (guest time). */
 static void vcpu_arm_wake(struct vcpu *v, uint64_t guest_deadline)
 {
     uint64_t host = guest_deadline == HVM_NO_DEADLINE
@@ -94,26 +102,25 @@ static void vcpu_arm_wake(struct vcpu *v, uint64_t guest_deadline)
         timer_stop(&v->wake_timer);
         return;
     }
-    if (!v->wake_timer.armed || v->wake_timer.expires != host)
+    if (!v->wake_timer.armed || v->wake_timer.expires != host ||
+        v->wake_timer.cpu != smp_processor_id())
         timer_set(&v->wake_timer, host);
 }
 
 void hvm_vcpu_kick(struct vcpu *v)
 {
-    if (v->pcpu != smp_processor_id())
-        softirq_raise_on(v->pcpu, SOFTIRQ_TIMER);
+    vcpu_kick(v);
 }
 
 /*
  * An AP in wait-for-SIPI: once a Startup IPI names a vector, start in real
  * mode at vector:0000 (SDM Vol. 3, "MP Initialization Protocol"). Until
- * then it sleeps; a SIPI kicks it.
+ * then it is offline; the SIPI kicks it.
  */
 static bool vcpu_wait_sipi(struct vcpu *v)
 {
     if (!__atomic_load_n(&v->sipi_pending, __ATOMIC_ACQUIRE)) {
-        if (!this_cpu()->softirq_pending)
-            safe_halt();
+        vcpu_block(v, SCHED_OFFLINE);
         return false;
     }
     hvm_vcpu_set_sipi_state(v, v->sipi_vector);
@@ -127,6 +134,11 @@ static bool vcpu_wait_sipi(struct vcpu *v)
 /* One pass: returns false when the vCPU must not enter the guest now. */
 static bool vcpu_prepare(struct vcpu *v)
 {
+    __atomic_store_n(&v->sched.kick_pending, false, __ATOMIC_SEQ_CST);
+    if (v->domain->sched.pause_count) {
+        vcpu_block(v, SCHED_OFFLINE);
+        return false;
+    }
     if (v->wait_for_sipi && !vcpu_wait_sipi(v))
         return false;
     uint64_t next = hvm_platform_poll(v);
@@ -134,31 +146,36 @@ static bool vcpu_prepare(struct vcpu *v)
 
     vcpu_arm_wake(v, next);
     if (v->halted && !wake) {
-        if (!this_cpu()->softirq_pending)
-            safe_halt();        /* any interrupt ends it; then look again */
+        vcpu_block(v, SCHED_BLOCKED); /* a kick meanwhile: look again */
         return false;
     }
     v->halted = false;
     return !this_cpu()->softirq_pending;
 }
 
-void hvm_vcpu_loop(struct vcpu *v)
+/* The scheduler switched v in on this pCPU. */
+void hvm_vcpu_switched_in(struct vcpu *v)
+{
+    if (v->xen)
+        xen_runstate_update(v);
+}
+
+/* Run v until the scheduler wants this pCPU back or v cannot run. */
+void hvm_vcpu_run(struct vcpu *v)
 {
     struct hvm_exit e;
 
-    timer_init(&v->wake_timer, wake_timer_fn, v, "vcpu-wake");
-    this_cpu()->current_vcpu = v;
-    while (!v->domain->dying) {
+    for (;;) {
         local_irq_enable();
         softirq_run();
         local_irq_disable();
-        if (v->domain->dying || !vcpu_prepare(v))
+        if (sched_resched_pending() || v->domain->dying)
+            break;
+        if (!vcpu_prepare(v))
             continue;
         hvm_ops->vcpu_run(v, &e);
         local_irq_enable();
         hvm_handle_exit(v, &e);
     }
     local_irq_enable();
-    timer_stop(&v->wake_timer);
-    this_cpu()->current_vcpu = NULL;
 }

@@ -13,6 +13,7 @@
 #include <hv/paging.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+#include <hv/sched.h>
 #include <hv/smp.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
@@ -95,6 +96,7 @@ void cpu_common_init(struct percpu *pc)
     timers_cpu_init();
     hvm_cpu_enable();
     pc->tsc_at_online = rdtsc();
+    sched_cpu_online();
     pc->online = true;
     __atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
 }
@@ -107,17 +109,10 @@ static __noreturn void ap_start(struct percpu *pc)
     cpu_idle_loop();
 }
 
+/* Every CPU ends here: the scheduler runs vCPUs or idles. */
 void cpu_idle_loop(void)
 {
-    for (;;) {
-        local_irq_disable();
-        if (this_cpu()->softirq_pending) {
-            local_irq_enable();
-            softirq_run();
-            continue;
-        }
-        safe_halt(); /* STI's shadow covers HLT: no wake-up is lost */
-    }
+    sched_cpu_loop();
 }
 
 /* INIT-SIPI-SIPI (SDM Vol. 3, "MP Initialization Example"). */

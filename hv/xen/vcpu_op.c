@@ -41,19 +41,6 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
     return 0;
 }
 
-/* The runstate area: v has been running since it was created (no
- * scheduler yet, so no steal time to report). */
-static long write_runstate(struct vcpu *caller, struct vcpu *v)
-{
-    struct vcpu_runstate_info rs = { 0 };
-
-    rs.state = 0; /* RUNSTATE_running */
-    rs.state_entry_time = 0;
-    rs.time[0] = xen_system_time(v->domain);
-    return v->xen->runstate_gva ? copy_to_guest(caller, v->xen->runstate_gva, &rs,
-                                                sizeof(rs)) : 0;
-}
-
 static long register_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
     struct vcpu_register_runstate_memory_area r;
@@ -61,7 +48,7 @@ static long register_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)
     if (copy_from_guest(caller, &r, arg, sizeof(r)))
         return -EFAULT;
     v->xen->runstate_gva = r.addr;
-    if (write_runstate(caller, v)) {
+    if (xen_runstate_write(caller, v)) {
         v->xen->runstate_gva = 0;
         return -EFAULT;
     }

@@ -7,7 +7,7 @@
 #include <hv/memmap.h>
 
 #define BOOT_CMDLINE_MAX 1024
-#define BOOT_MODULES_MAX 16
+#define BOOT_MODULES_MAX 80
 #define MODULE_CMDLINE_MAX 512
 
 /* A boot module (kernel, ramdisk) as the loader placed it. Its frames stay

@@ -4,11 +4,12 @@
 #define HV_DOMAIN_H
 
 #include <hv/p2m.h>
+#include <hv/sched.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
 #include <hv/types.h>
 
-#define MAX_DOMAINS 16
+#define MAX_DOMAINS 80
 #define MAX_VCPUS 8
 
 struct hvm_platform;
@@ -30,16 +31,20 @@ enum { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
        NR_GPRS };
 
 /*
- * A virtual CPU, pinned to one physical CPU for now (no scheduler yet).
+ * A virtual CPU, run by the scheduler (sched/) on whichever pCPU it picks.
  *
  * Locking: only the pCPU that runs the vCPU touches its state; other CPUs
- * post work through the vlapic (under the domain's platform lock) and kick
- * the pCPU with an IPI.
+ * post work through the vlapic (under the domain's platform lock) and call
+ * vcpu_kick(). The scheduler's fields are under its lock.
  */
 struct vcpu {
     struct domain *domain;
     unsigned int id;
-    unsigned int pcpu;
+    struct sched_vcpu_state sched;
+    /* x87/SSE state while another vCPU owns the FPU (FXSAVE image);
+     * guests cannot enable XSAVE (XSETBV is intercepted), so this is all
+     * of their extended state. */
+    uint8_t fpu[512] __attribute__((aligned(16)));
     uint64_t gpr[NR_GPRS];      /* synced with the backend around each run */
     void *arch;                 /* backend state (struct svm_vcpu) */
     struct vlapic *vlapic;
@@ -74,6 +79,7 @@ struct domain {
     bool xen_abi;                /* offers Xen's CPUID leaves and hypercalls */
     struct xen_domain *xen;      /* Xen-ABI state (hv/xen/), if xen_abi */
     volatile bool dying;
+    struct sched_dom_state sched;
     enum shutdown_reason shutdown;
     uint64_t created_ns;
     spinlock_t lock;             /* shutdown state */
@@ -91,7 +97,9 @@ struct domain_config {
     const void *ramdisk;
     size_t ramdisk_len;
     const char *cmdline;         /* the guest kernel's command line */
-    unsigned int first_pcpu;     /* where vCPU 0 runs */
+    unsigned int weight;         /* scheduler weight (default 256) */
+    unsigned int cap;            /* % of one pCPU, 0 = none */
+    uint64_t affinity;           /* pCPUs its vCPUs may run on */
 };
 
 extern struct domain *domains[MAX_DOMAINS];
@@ -105,8 +113,10 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why);
 /* Crash a domain for a guest-caused fault, with a logged reason. */
 void domain_crash(struct domain *d, const char *why);
 unsigned int domains_alive(void);
-/* Start every vCPU on its pCPU (hv/domain/domain_run.c). */
-void domain_start(struct domain *d);
+/* Hand the domain to the scheduler (hv/domain/domain_run.c). */
+void domain_start(struct domain *d, const struct domain_config *cfg);
+/* The last vCPU of a dying domain left its pCPU: destroy it. */
+void domain_vcpus_gone(struct domain *d);
 /* Build and start the domains the boot modules describe; returns how many run. */
 unsigned int boot_domains_create(void);
 const char *shutdown_reason_name(enum shutdown_reason r);

@@ -4,6 +4,7 @@
 #define HV_PERCPU_H
 
 #include <hv/layout.h>
+#include <hv/spinlock.h>
 #include <hv/types.h>
 
 struct timer;
@@ -22,6 +23,8 @@ struct percpu {
     uint64_t timer_irqs;        /* LAPIC timer interrupts */
     struct timer *timer_head;   /* armed timers, sorted by expiry */
     uint64_t timer_deadline;    /* programmed hardware deadline (ns), 0 = none */
+    spinlock_t timer_lock;      /* timer_head */
+    struct timer *volatile timer_running; /* callback in progress */
     vaddr_t area;               /* base of this CPU's per-CPU area */
     void *tss;                  /* struct tss64 */
     void *gdt;                  /* uint64_t[GDT_ENTRIES] */

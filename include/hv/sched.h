@@ -133,4 +133,58 @@ void runq_insert(struct scheduler *s, unsigned int cpu, struct sched_unit *u);
 void runq_remove(struct scheduler *s, struct sched_unit *u);
 struct sched_unit *runq_peek(struct scheduler *s, unsigned int cpu);
 
+/*
+ * The core's interface to the rest of the hypervisor (sched/core.c,
+ * sched/switch.c, sched/report.c).
+ */
+struct vcpu;
+struct domain;
+
+/* Per-vCPU core state, embedded in struct vcpu. */
+struct sched_vcpu_state {
+    struct sched_unit unit;
+    uint64_t entry_ns;           /* when the current runstate began */
+    uint64_t time[4];            /* ns spent in each runstate */
+    uint64_t wake_ns;            /* became runnable after blocking; 0 = not */
+    volatile bool kick_pending;  /* something changed since the last look */
+    volatile int ctx_cpu;        /* pCPU still holding its context, -1 none */
+    bool dead;                   /* its domain died; never runs again */
+    /* Per-window statistics for sched_report. */
+    uint64_t win_run_ns;
+};
+
+/* Per-domain core state, embedded in struct domain. */
+struct sched_dom_state {
+    struct sched_domain sdom;
+    unsigned int pause_count;
+    bool added;
+    uint64_t wakes, wake_sum_ns, wake_max_ns; /* in the report window */
+};
+
+void sched_init(void);                     /* boot CPU, before the APs */
+__noreturn void sched_cpu_loop(void);      /* every pCPU's idle loop */
+void sched_cpu_online(void);               /* this pCPU may run vCPUs */
+/* Put a built domain's vCPUs under the scheduler and start vCPU 0. */
+void sched_domain_start(struct domain *d, unsigned int weight, unsigned int cap,
+                        uint64_t affinity);
+/* Something changed for v (interrupt, event, SIPI, shutdown): wake it if
+ * blocked, or make its pCPU look again. Safe from any CPU. */
+void vcpu_kick(struct vcpu *v);
+/* v (running here) has nothing to do until kicked: true if it blocked;
+ * false if a kick arrived meanwhile, so the caller should look again. */
+bool vcpu_block(struct vcpu *v, enum sched_runstate why);
+/* The running vCPU should give its pCPU back to the scheduler now. */
+bool sched_resched_pending(void);
+/* Stop every vCPU of d (not from one of d's own vCPUs) / let them run. */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+/* Runstate snapshot including the time in the current state so far. */
+void sched_runstate_get(struct vcpu *v, uint64_t time[4], uint64_t *entry_ns,
+                        enum sched_runstate *state);
+const char *sched_policy_name(void);
+/* Boot option parsers (sched/options.c), used by hv/common/bootopts.c. */
+int sched_opt_policy(const char *v);
+int sched_opt_tslice(const char *v);
+int sched_opt_report(const char *v);
+
 #endif /* HV_SCHED_H */

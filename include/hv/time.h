@@ -37,7 +37,7 @@ void timers_cpu_init(void);       /* per CPU: LAPIC timer mode and vector */
 void timers_dump(void);
 
 /* Softirqs: deferred work run with interrupts enabled, outside IRQ handlers. */
-enum softirq_nr { SOFTIRQ_TIMER, SOFTIRQ_CALL, SOFTIRQ_VCPU, NR_SOFTIRQS };
+enum softirq_nr { SOFTIRQ_TIMER, SOFTIRQ_CALL, SOFTIRQ_SCHED, NR_SOFTIRQS };
 void softirq_register(enum softirq_nr nr, void (*fn)(void));
 void softirq_raise(enum softirq_nr nr);
 void softirq_raise_on(unsigned int cpu, enum softirq_nr nr);

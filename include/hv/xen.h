@@ -24,8 +24,6 @@ struct xen_vcpu {
     uint64_t time_gva;           /* registered secondary time area, 0 = none */
     struct timer singleshot;     /* VCPUOP_set_singleshot_timer / set_timer_op */
     bool blocked;                /* SCHEDOP_block: wait for an event */
-    uint64_t state_entry_ns;     /* runstate bookkeeping */
-    uint64_t time_running_ns;
 };
 
 /*
@@ -67,6 +65,9 @@ int __must_check xen_domain_init(struct domain *d);
 void xen_domain_destroy(struct domain *d);
 /* Guest system time (ns since the domain was created), as in pvclock. */
 uint64_t xen_system_time(const struct domain *d);
+/* The runstate area (hv/xen/runstate.c). */
+long xen_runstate_write(struct vcpu *via, struct vcpu *v);
+void xen_runstate_update(struct vcpu *v);
 /* Refresh v's vcpu_time_info (version protocol). */
 void xen_update_vcpu_time(struct vcpu *v);
 void xen_update_wallclock(struct domain *d);

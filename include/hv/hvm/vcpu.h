@@ -72,8 +72,13 @@ unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_exit *e, unsigned 
 /* Real-mode start at vector:0000 after a Startup IPI. */
 void hvm_vcpu_set_sipi_state(struct vcpu *v, uint8_t vector);
 
-/* The loop a pCPU runs for its vCPU until the domain dies. */
-void hvm_vcpu_loop(struct vcpu *v);
+/* Run v on this pCPU until the scheduler wants the pCPU back, v blocks
+ * or its domain dies (called by sched/switch.c). */
+void hvm_vcpu_run(struct vcpu *v);
+/* v was just switched in on this pCPU. */
+void hvm_vcpu_switched_in(struct vcpu *v);
+/* Set up v's device wake-up timer (at creation). */
+void hvm_vcpu_timers_init(struct vcpu *v);
 /* Make the pCPU running v look at it again (new interrupt, shutdown). */
 void hvm_vcpu_kick(struct vcpu *v);
 
