@@ -28,7 +28,8 @@ DOM_FIELDS = ["id", "name", "weight", "cap", "vcpus", "run_ms", "share", "pcpu",
 CREATED = re.compile(r"\(mica\) Domain (\d+) \(([^)]*)\): (?:HVM|PVH)")
 SPIN = re.compile(r"^\(d(\d+)\) sched_spin: (\d+) chunks in (\d+) ms \((\d+) chunks/s\), "
                   r"longest stall (\d+) us")
-SPIN_TSC = re.compile(r"^\(d(\d+)\) sched_spin: tsc (\d+)\.\.(\d+) ms")
+SPIN_TSC = re.compile(r"^\(d(\d+)\) sched_spin: tsc spin (\d+)\.\.(\d+) counted (\d+)\.\.(\d+), "
+                      r"(\d+) kHz")
 WAKE = re.compile(r"^\(d(\d+)\) sched_wake: (\d+) wakes in (\d+) ms \(period (\d+) us\), "
                   r"lateness avg (\d+) us max (\d+) us")
 WAKE_HIST = re.compile(r"^\(d(\d+)\) sched_wake: lateness: " + _HIST)
@@ -85,7 +86,7 @@ def guest_results(lines):
             names[m[1]] = m[2]
             continue
         for rx, keys in ((SPIN, ["chunks", "ms", "rate", "stall_us"]),
-                         (SPIN_TSC, ["tsc_start_ms", "tsc_end_ms"]),
+                         (SPIN_TSC, ["spin0", "spin1", "count0", "count1", "khz"]),
                          (WAKE, ["wakes", "ms", "period_us", "late_avg_us", "late_max_us"]),
                          (WAKE_HIST, ["hist"])):
             if m := rx.search(line):
