@@ -91,3 +91,11 @@ def add(scenario):
              expect=[r"Domain 5 \(spin4\): HVM"] + done,
              checks=CHECKS + ["sched-wake"],
              sched={"wake": {"name": "waker", "max_us": TSLICE_US, "min_wakes": 150}})
+
+    # The 'r' debug key while three domains share two pCPUs: only the
+    # header is fixed ("Scheduler: credit").
+    scenario("sched-debug-key", args="on_empty=poweroff",
+             modules=spinners([(f"k{i}", "") for i in range(1, 4)], seconds=3),
+             keys=[(r"\(d3\) sched_spin: spinning", "r")],
+             expect=[r"Domain 3 \(k3\): HVM", r"Scheduler: credit", r"No domains left",
+                     r"Powering off"], checks=CHECKS)
