@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build linux run run-bare run-iso test unit clean
+.PHONY: all deps build linux run run-bare run-iso test unit bench-sched clean
 
 # The embedded default: the stock Debian kernel twice, as a PVH guest (d1,
 # console hvc0) and as an HVM guest (d2, console ttyS0), on the one serial
@@ -42,6 +42,11 @@ test: build
 
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit
+
+# Scheduler benchmark (bench/README.md); BENCH_ARGS="--counts 1,2,4 -v" etc.
+bench-sched: build
+	python3 bench/sched.py --mica-elf $(BUILD)/mica.elf \
+		--spin $(BUILD)/guests/sched_spin.elf --wake $(BUILD)/guests/sched_wake.elf $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -13,6 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenarios import SCENARIOS  # noqa: E402
+from sched_report import CHECKS as SCHED_CHECKS  # noqa: E402
 
 MEM_MIB = {"128M": 128, "256M": 256, "4G": 4096}
 
@@ -177,8 +178,16 @@ def check_no_crosstalk(lines, sc):
     return f"output on the wrong console: {bad[:2]}" if bad else None
 
 
+def check_all_success(lines, sc):
+    """Every module's domain printed the verdict SUCCESS."""
+    ok = [line for line in lines if re.match(r"\(d\d+\) Test result: SUCCESS$", line)]
+    want = len(sc["modules"])
+    return None if len(ok) >= want else f"{len(ok)} of {want} domains said SUCCESS"
+
+
 CHECKS = {"no-crosstalk": check_no_crosstalk, "cpus": check_cpus, "memory": check_memory, "timers": check_timers,
-          "no-fail": check_no_fail, "both-success": check_both_success}
+          "no-fail": check_no_fail, "both-success": check_both_success,
+          "all-success": check_all_success, **SCHED_CHECKS}
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 

@@ -274,3 +274,7 @@ scenario("linux-hvm-smp", smp=3, mem="1G", timeout=600,
                  r"\(d1\) cpus-2",
                  r"Domain 1 \(smp\) shut down: poweroff", r"Powering off"],
          checks=["no-fail"])
+
+# The scheduler's scenarios (scenarios_sched.py).
+from scenarios_sched import add as add_sched  # noqa: E402
+add_sched(scenario)
