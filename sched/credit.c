@@ -284,22 +284,19 @@ static struct sched_unit *credit_starving(struct scheduler *s, unsigned int cpu,
     return NULL;
 }
 
-/* BOOST first, then a starving unit, then the local head if it has
- * credit, else the best unit another pCPU has queued. */
+/* A starving unit (unless a BOOSTed one waits), else the best unit of
+ * any queue by priority and waiting time. */
 static struct sched_unit *credit_choose(struct scheduler *s, unsigned int cpu,
                                         uint64_t now)
 {
     struct sched_unit *head = runq_peek(s, cpu), *u;
 
-    if (head && head->pri == SCHED_PRI_BOOST)
-        return head;
     u = credit_starving(s, cpu, now);
-    if (u)
+    if (u && !(head && head->pri == SCHED_PRI_BOOST)) {
+        runq_remove(s, u);
         return u;
-    if (head && head->pri >= SCHED_PRI_UNDER)
-        return head;
-    u = policy_steal(s, cpu, head ? head->pri : SCHED_PRI_IDLE);
-    return u ? u : head;
+    }
+    return policy_take_best(s, cpu);
 }
 
 /* Charge the outgoing unit; requeue it if it still wants to run. */

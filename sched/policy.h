@@ -31,6 +31,10 @@ struct sched_unit *policy_steal_peek(const struct scheduler *s, unsigned int cpu
 struct sched_unit *policy_steal(struct scheduler *s, unsigned int cpu,
                                enum sched_pri floor);
 
+/* The best queued unit allowed on cpu across all queues (priority, then
+ * longest wait), dequeued; NULL if none. */
+struct sched_unit *policy_take_best(struct scheduler *s, unsigned int cpu);
+
 /* Dequeue u and make it cpu's current unit. */
 void policy_run(struct scheduler *s, unsigned int cpu, struct sched_unit *u);
 
