@@ -261,6 +261,13 @@ void sim_run(struct sim *sim, uint64_t ns)
         sim_step(sim, sim_next_event(sim, end));
 }
 
+uint64_t sim_max_wait(const struct sim *sim, const struct sim_unit *su)
+{
+    uint64_t now = su->ready ? sim->now - su->ready_since : 0;
+
+    return MAX(now, su->max_wait_ns);
+}
+
 double sim_share(const struct sim *sim, const struct sim_unit *su)
 {
     return sim->now ? 100.0 * su->runtime_ns / ((double)sim->now * sim->s.nr_cpus) : 0;

@@ -54,6 +54,8 @@ void sim_pause(struct sim *sim, struct sim_unit *su);
 void sim_queue_on(struct sim *sim, struct sim_unit *su, unsigned int cpu);
 void sim_run(struct sim *sim, uint64_t ns);
 
+/* Longest runnable-to-running wait of su, counting a wait still going on. */
+uint64_t sim_max_wait(const struct sim *sim, const struct sim_unit *su);
 /* Share of the whole machine, in percent, since time 0. */
 double sim_share(const struct sim *sim, const struct sim_unit *su);
 
