@@ -20,8 +20,8 @@ static struct sim_unit *sim_of(struct sched_unit *u)
 static void sim_error(struct sim *sim, const char *what, const struct sched_unit *u)
 {
     if (sim->errors++ < 10)
-        fprintf(stderr, "sim t=%llu: %s (d%u.v%u)\n", (unsigned long long)sim->now,
-                what, u ? u->sdom->domid : 0, u ? u->vcpu_id : 0);
+        fprintf(stderr, "sim t=%llu: %s (d%u.v%u)\n", (unsigned long long)sim->now, what,
+                u ? u->sdom->domid : 0, u ? u->vcpu_id : 0);
 }
 
 void sim_init(struct sim *sim, const struct sched_ops *ops, unsigned int nr_cpus)

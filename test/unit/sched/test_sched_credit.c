@@ -7,7 +7,7 @@
 
 #include "sim.h"
 
-#define SECONDS(n) ((uint64_t)(n) * 1000 * SIM_MS)
+#define SECONDS(n) ((uint64_t)(n)*1000 * SIM_MS)
 
 static struct sim sim;
 
@@ -17,8 +17,8 @@ static void cpu_bound(unsigned int n, const unsigned int *weight, const unsigned
     unsigned int i;
 
     for (i = 0; i < n; i++)
-        sim_start(&sim, sim_unit(&sim, sim_domain(&sim, weight[i], cap ? cap[i] : 0), 0,
-                                 0, 0));
+        sim_start(&sim,
+                  sim_unit(&sim, sim_domain(&sim, weight[i], cap ? cap[i] : 0), 0, 0, 0));
 }
 
 static void expect_share(unsigned int i, double want, double tol)
@@ -31,8 +31,8 @@ static void expect_share(unsigned int i, double want, double tol)
 
 static void test_shares_follow_weights_2cpus(void **state)
 {
-    static const unsigned int w[] = { 256, 256, 512, 1024 };
-    static const double want[] = { 12.5, 12.5, 25, 50 };
+    static const unsigned int w[] = {256, 256, 512, 1024};
+    static const double want[] = {12.5, 12.5, 25, 50};
     unsigned int i;
 
     (void)state;
@@ -47,7 +47,7 @@ static void test_shares_follow_weights_2cpus(void **state)
 
 static void test_shares_follow_weights_1cpu(void **state)
 {
-    static const unsigned int w[] = { 100, 300 };
+    static const unsigned int w[] = {100, 300};
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 1);
@@ -79,7 +79,7 @@ static void test_shares_per_domain_not_per_vcpu(void **state)
 
 static void test_adjust_takes_effect(void **state)
 {
-    static const unsigned int w[] = { 256, 256 };
+    static const unsigned int w[] = {256, 256};
     uint64_t before;
 
     (void)state;
@@ -103,7 +103,7 @@ static double pcpu_share(const struct sim_unit *su)
 
 static void test_cap_holds_on_idle_machine(void **state)
 {
-    static const unsigned int w[] = { 256 }, cap[] = { 25 };
+    static const unsigned int w[] = {256}, cap[] = {25};
     struct sched_domain *sd;
 
     (void)state;
@@ -124,7 +124,7 @@ static void test_cap_holds_on_idle_machine(void **state)
 
 static void test_cap_holds_next_to_competitors(void **state)
 {
-    static const unsigned int w[] = { 256, 256, 256 }, cap[] = { 25, 0, 0 };
+    static const unsigned int w[] = {256, 256, 256}, cap[] = {25, 0, 0};
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 1);
@@ -134,7 +134,7 @@ static void test_cap_holds_next_to_competitors(void **state)
     expect_share(1, 75.5, 1);
     /* Above the uncapped fair share (1/3 of a pCPU) the cap does not bind. */
     sim_init(&sim, &sched_credit_ops, 1);
-    cpu_bound(3, w, (const unsigned int[]){ 50, 0, 0 });
+    cpu_bound(3, w, (const unsigned int[]){50, 0, 0});
     sim_run(&sim, SECONDS(10));
     expect_share(0, 33.3, 2);
 }
@@ -143,7 +143,7 @@ static void test_cap_holds_next_to_competitors(void **state)
  * pCPUs; its worst wake-to-run latency. */
 static void test_boost_wakes_fast(void **state)
 {
-    static const unsigned int w[] = { 256, 256, 256, 256 };
+    static const unsigned int w[] = {256, 256, 256, 256};
     struct sim_unit *io;
 
     (void)state;
@@ -163,7 +163,7 @@ static void test_boost_wakes_fast(void **state)
 /* 1 vs 65535 alone, then with a second heavy unit. */
 static void test_no_starvation_extreme_weights(void **state)
 {
-    static const unsigned int w[] = { 1, SCHED_MAX_WEIGHT, SCHED_MAX_WEIGHT };
+    static const unsigned int w[] = {1, SCHED_MAX_WEIGHT, SCHED_MAX_WEIGHT};
     unsigned int i, n;
 
     (void)state;
@@ -186,7 +186,7 @@ static void test_no_starvation_extreme_weights(void **state)
  * on two pCPUs) leaves the rest to the others by weight: 1:2 of a pCPU. */
 static void test_unused_share_redistributed(void **state)
 {
-    static const unsigned int w[] = { 100, 200, 800 };
+    static const unsigned int w[] = {100, 200, 800};
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 2);
@@ -201,7 +201,7 @@ static void test_unused_share_redistributed(void **state)
  * CPU-bound it gets its weighted quarter, not half or more on savings. */
 static void test_idle_units_do_not_hoard(void **state)
 {
-    static const unsigned int w[] = { 768 };
+    static const unsigned int w[] = {768};
     struct sim_unit *io;
     uint64_t before;
 
@@ -246,7 +246,7 @@ static void test_debt_is_bounded(void **state)
 /* An offline vCPU takes no part of its domain's share. */
 static void test_offline_vcpus_take_no_share(void **state)
 {
-    static const unsigned int w[] = { 256 };
+    static const unsigned int w[] = {256};
     struct sched_domain *sd;
 
     (void)state;
@@ -264,7 +264,7 @@ static void test_offline_vcpus_take_no_share(void **state)
  * every 29) is still paid, so it stays UNDER and is boosted on wake. */
 static void test_blocked_at_accounting_still_paid(void **state)
 {
-    static const unsigned int w[] = { 256, 256 };
+    static const unsigned int w[] = {256, 256};
     struct sim_unit *io;
 
     (void)state;
@@ -279,7 +279,7 @@ static void test_blocked_at_accounting_still_paid(void **state)
 
 static void test_dump_lists_domains(void **state)
 {
-    static const unsigned int w[] = { 256, 512 }, cap[] = { 0, 40 };
+    static const unsigned int w[] = {256, 512}, cap[] = {0, 40};
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 2);

@@ -42,24 +42,25 @@ static void test_idle_cpu_steals_within_a_tick(void **state)
 }
 
 /* Two units pinned to pCPU 0 next to an idle pCPU 1, plus one that may
- * go anywhere: the idle pCPU must take only the free one. */
+ * go anywhere: the idle pCPU must take only the roam one. */
 static void test_affinity_respected(void **state)
 {
-    struct sim_unit *a, *b, *free;
+    struct sim_unit *a, *b, *roam;
 
     sim_init(&sim, ops_of(state), 2);
     a = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 0, 0, 1);
     b = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 0, 0, 1);
-    free = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 2 * SIM_MS, 3 * SIM_MS, 0);
+    roam = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 2 * SIM_MS,
+                    3 * SIM_MS, 0);
     b->u.cpu = 1; /* last ran on a pCPU it may no longer use */
     sim_start(&sim, a);
     sim_start(&sim, b);
-    sim_start(&sim, free);
+    sim_start(&sim, roam);
     sim_run(&sim, 5000 * SIM_MS);
     assert_int_equal(a->ran_on, 1);
     assert_int_equal(b->ran_on, 1);
     assert_true(a->runtime_ns > 2000 * SIM_MS && b->runtime_ns > 2000 * SIM_MS);
-    assert_true(free->ran_on & 2);
+    assert_true(roam->ran_on & 2);
     assert_int_equal(sim.errors, 0);
 }
 
@@ -161,8 +162,8 @@ static void test_rr_ignores_weights(void **state)
     assert_non_null(strstr(test_log, "sched rr"));
 }
 
-#define BOTH(t)                                                                    \
-    cmocka_unit_test_prestate(t, (void *)&sched_credit_ops),                      \
+#define BOTH(t)                                                                          \
+    cmocka_unit_test_prestate(t, (void *)&sched_credit_ops),                             \
         cmocka_unit_test_prestate(t, (void *)&sched_rr_ops)
 
 int main(void)
