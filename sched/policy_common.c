@@ -144,7 +144,7 @@ static struct sched_unit *first_allowed(const struct scheduler *s, unsigned int 
 
 /* Scan starting after cpu so that idle pCPUs do not all raid pCPU 0. */
 struct sched_unit *policy_steal_peek(const struct scheduler *s, unsigned int cpu,
-                                    enum sched_pri floor)
+                                     enum sched_pri floor)
 {
     struct sched_unit *best = NULL, *u;
     unsigned int i, c;
@@ -200,7 +200,7 @@ struct sched_unit *policy_take_best(struct scheduler *s, unsigned int cpu)
 }
 
 struct sched_unit *policy_steal(struct scheduler *s, unsigned int cpu,
-                               enum sched_pri floor)
+                                enum sched_pri floor)
 {
     struct sched_unit *u = policy_steal_peek(s, cpu, floor);
 
