@@ -8,7 +8,7 @@
 #define CREDIT_PERIOD_NS (SCHED_TICK_NS * SCHED_TICKS_PER_PERIOD)
 /* Credit stays within one period either way: idle units do not hoard,
  * and a unit that overran is not punished for longer than a period. */
-#define CREDIT_MAX ((int64_t)CREDIT_PERIOD_NS)
+#define CREDIT_MAX (2 * (int64_t)CREDIT_PERIOD_NS)
 #define CREDIT_MIN (-(int64_t)CREDIT_PERIOD_NS)
 /* A new unit may run one tick before its first accounting. */
 #define CREDIT_INIT ((int64_t)SCHED_TICK_NS)
