@@ -4,7 +4,7 @@
 
 #include "credit.h"
 
-#define CREDIT_STARVE_SLICES 8
+#define CREDIT_STARVE_SLICES 32
 
 /*
  * Design (after Xen's credit1): every unit holds credit, ns of CPU it may
@@ -20,7 +20,8 @@
  * pays it again, and its slices end where its credit does, so a capped
  * domain gets no more than its cap even on an idle machine.
  *
- * A queued unit that has waited CREDIT_STARVE_SLICES slices runs next
+ * A queued unit that has waited CREDIT_STARVE_SLICES slices (about a
+ * second: long enough never to bend ordinary weights) runs next
  * unless a BOOSTed one is queued: at extreme weights (1 vs 65535) credit alone
  * would leave the light unit waiting for minutes.
  *

@@ -13,9 +13,12 @@
 /* A new unit may run one tick before its first accounting. */
 #define CREDIT_INIT ((int64_t)SCHED_TICK_NS)
 
+/* A unit paid a whole pCPU per period cannot overrun its share (it can
+ * use no more than one pCPU), so a negative balance is only tick jitter:
+ * it stays UNDER rather than being preempted by units that can. */
 static inline enum sched_pri credit_pri(const struct sched_unit *u)
 {
-    return u->credit > 0 ? SCHED_PRI_UNDER : SCHED_PRI_OVER;
+    return u->credit > 0 || u->full ? SCHED_PRI_UNDER : SCHED_PRI_OVER;
 }
 
 static inline bool credit_out_of_cap(const struct sched_unit *u)

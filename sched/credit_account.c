@@ -38,10 +38,11 @@ static unsigned int credit_nr_active(const struct sched_domain *sd)
 }
 
 /* Most a domain can use in a period: one pCPU per active unit, or its cap. */
-static uint64_t credit_dom_limit(const struct sched_domain *sd, unsigned int active)
+static uint64_t credit_dom_limit(const struct sched_domain *sd, unsigned int active,
+                                 uint64_t period)
 {
-    uint64_t limit = active * CREDIT_PERIOD_NS;
-    uint64_t cap = sd->cap * CREDIT_PERIOD_NS / 100;
+    uint64_t limit = active * period;
+    uint64_t cap = sd->cap * period / 100;
 
     return (sd->cap && cap < limit) ? cap : limit;
 }
@@ -57,6 +58,7 @@ struct credit_fill {
     uint64_t sat[SCHED_MAX_DOMAINS / 64]; /* bit i: s->dom[i] at its limit */
     uint64_t rem;                         /* capacity left for the others */
     uint64_t wsum;                        /* their total weight */
+    uint64_t period;                      /* ns this accounting pays for */
 };
 
 static bool credit_sat(const struct credit_fill *f, unsigned int i)
@@ -82,13 +84,13 @@ static bool credit_fill_pass(const struct scheduler *s, struct credit_fill *f)
     unsigned int i, n;
     bool grew = false;
 
-    f->rem = credit_nr_online(s) * CREDIT_PERIOD_NS;
+    f->rem = credit_nr_online(s) * f->period;
     f->wsum = 0;
     for (i = 0; i < s->nr_doms; i++) {
         sd = s->dom[i];
         n = credit_nr_active(sd);
         if (n && credit_sat(f, i))
-            f->rem -= MIN(f->rem, credit_dom_limit(sd, n));
+            f->rem -= MIN(f->rem, credit_dom_limit(sd, n, f->period));
         else if (n)
             f->wsum += credit_weight(sd);
     }
@@ -96,7 +98,7 @@ static bool credit_fill_pass(const struct scheduler *s, struct credit_fill *f)
         sd = s->dom[i];
         n = credit_nr_active(sd);
         if (n && !credit_sat(f, i) &&
-            f->rem * credit_weight(sd) / f->wsum >= credit_dom_limit(sd, n)) {
+            f->rem * credit_weight(sd) / f->wsum >= credit_dom_limit(sd, n, f->period)) {
             f->sat[i / 64] |= 1ULL << (i % 64);
             grew = true;
         }
@@ -121,15 +123,17 @@ static uint64_t credit_pay(struct scheduler *s, struct sched_unit *u, int64_t pa
 }
 
 static uint64_t credit_pay_domain(struct scheduler *s, struct sched_domain *sd,
-                                  uint64_t share, uint64_t now)
+                                  uint64_t share, uint64_t period, uint64_t now)
 {
     unsigned int i, n = credit_nr_active(sd);
     int64_t pay = n ? (int64_t)((share + n - 1) / n) : 0;
     uint64_t mask = 0;
 
-    for (i = 0; i < sd->nr_units; i++)
+    for (i = 0; i < sd->nr_units; i++) {
+        sd->unit[i]->full = share >= n * period && !sd->cap;
         if (credit_unit_active(sd->unit[i]))
             mask |= credit_pay(s, sd->unit[i], pay, now);
+    }
     for (i = 0; i < sd->nr_units; i++)
         sd->unit[i]->active = false;
     return mask;
@@ -150,9 +154,24 @@ static uint64_t credit_preempt_mask(const struct scheduler *s)
     return mask;
 }
 
+/*
+ * The time this accounting pays for. Ticks arrive late when exits are
+ * slow (TCG) or a pCPU was busy; paying a nominal period then would shrink
+ * every share, and a capped domain, which cannot run on debt, would fall
+ * below its cap. Clamped so that one stall does not pay a burst.
+ */
+static uint64_t credit_elapsed(const struct scheduler *s, uint64_t now)
+{
+    uint64_t dt = now - s->last_account_ns;
+
+    if (!s->last_account_ns || now <= s->last_account_ns)
+        return CREDIT_PERIOD_NS;
+    return MIN(dt, 2 * CREDIT_PERIOD_NS);
+}
+
 uint64_t credit_account(struct scheduler *s, uint64_t now)
 {
-    struct credit_fill f = {{0}, 0, 0};
+    struct credit_fill f = {{0}, 0, 0, credit_elapsed(s, now)};
     struct sched_domain *sd;
     uint64_t mask = 0, share;
     unsigned int i;
@@ -166,10 +185,10 @@ uint64_t credit_account(struct scheduler *s, uint64_t now)
     for (i = 0; i < s->nr_doms; i++) {
         sd = s->dom[i];
         if (credit_sat(&f, i))
-            share = credit_dom_limit(sd, credit_nr_active(sd));
+            share = credit_dom_limit(sd, credit_nr_active(sd), f.period);
         else
             share = f.wsum ? f.rem * credit_weight(sd) / f.wsum : 0;
-        mask |= credit_pay_domain(s, sd, share, now);
+        mask |= credit_pay_domain(s, sd, share, f.period, now);
     }
     s->nr_accounts++;
     s->last_account_ns = now;

@@ -160,13 +160,16 @@ struct sched_unit *policy_steal_peek(const struct scheduler *s, unsigned int cpu
     return best;
 }
 
-/* a runs before b: higher priority; as high, more credit (the one
- * furthest behind its share); as much, queued earlier (charged_ns of a
+/* a runs before b: higher priority; as high, one entitled to a whole
+ * pCPU (it cannot make up lost time later); then more credit (the one
+ * furthest behind its share); then queued earlier (charged_ns of a
  * queued unit is when it was queued). Round robin leaves credit at 0. */
 static bool runs_before(const struct sched_unit *a, const struct sched_unit *b)
 {
     if (!b || a->pri != b->pri)
         return !b || a->pri > b->pri;
+    if (a->full != b->full)
+        return a->full;
     if (a->credit != b->credit)
         return a->credit > b->credit;
     return a->charged_ns < b->charged_ns;

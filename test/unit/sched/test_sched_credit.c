@@ -175,7 +175,7 @@ static void test_no_starvation_extreme_weights(void **state)
             printf("  unit %u: %.2f%%, longest wait %llu ms\n", i,
                    sim_share(&sim, &sim.unit[i]),
                    (unsigned long long)(sim_max_wait(&sim, &sim.unit[i]) / SIM_MS));
-            assert_true(sim_max_wait(&sim, &sim.unit[i]) <= 10 * SCHED_DEFAULT_TSLICE_NS);
+            assert_true(sim_max_wait(&sim, &sim.unit[i]) <= 34 * SCHED_DEFAULT_TSLICE_NS);
         }
         /* Starvation relief, not a fair share: the heavy units still dominate. */
         assert_true(sim_share(&sim, &sim.unit[0]) < 10);
