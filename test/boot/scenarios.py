@@ -200,6 +200,16 @@ for g in PVH_GUESTS:
                      r"Powering off"],
              checks=["no-fail"])
 
+# Two vCPUs, the AP never started: vCPU 0 acts on vCPU 1 (is_up, its
+# vcpu_info, its timers and event channels), hostile ids included.
+scenario("pvh_vcpu_smp", smp=3, mem="512M",
+         modules=["guest:pvh_vcpu_smp type=pvh mem=64M vcpus=2"],
+         expect=[r"Domain 1 \(guest1\): PVH, 64 MiB, 2 vCPUs",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
+
 # Event channels between two domains, both directions.
 scenario("pvh_evtchn_pair", smp=3, mem="512M",
          modules=["guest:pvh_evtchn_pair_a type=pvh mem=64M -- peer=2 role=a",
