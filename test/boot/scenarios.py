@@ -200,8 +200,9 @@ for g in PVH_GUESTS:
                      r"Powering off"],
              checks=["no-fail"])
 
-# Two vCPUs, the AP never started: vCPU 0 acts on vCPU 1 (is_up, its
-# vcpu_info, its timers and event channels), hostile ids included.
+# Two vCPUs: vCPU 0 acts on vCPU 1 while it is down (is_up, its vcpu_info,
+# timers and event channels, hostile ids included), then starts it with
+# INIT-SIPI; vCPU 1 runs its own timer and blocks until vCPU 0's IPI.
 scenario("pvh_vcpu_smp", smp=3, mem="512M",
          modules=["guest:pvh_vcpu_smp type=pvh mem=64M vcpus=2"],
          expect=[r"Domain 1 \(guest1\): PVH, 64 MiB, 2 vCPUs",

@@ -1,14 +1,35 @@
 // SPDX-License-Identifier: MIT
-// PVH guest with two vCPUs whose AP is never started: what vCPU 0 may do to vCPU 1 (is_up, vcpu_info, timers, event channels), with hostile ids.
+// PVH guest with two vCPUs: what vCPU 0 may do to vCPU 1 while it is down (is_up, vcpu_info, timers, event channels, hostile ids), then vCPU 1 started by INIT-SIPI runs its own timer and blocks until vCPU 0's IPI.
 #include "pvh.h"
 
 const char test_name[] = "pvh_vcpu_smp";
 
-#define AP 1          /* the vCPU that stays down */
+#define AP 1          /* the vCPU started last */
 #define NO_VCPU 2     /* one past the last vCPU */
 #define VI_OFFSET 64  /* of the AP's registered vcpu_info in its page */
 
+#define AP_BASE 0x8000 /* ap_tramp.asm's AP_BASE: Startup IPI vector 8 */
+#define LAPIC_BASE 0xfee00000UL
+#define LAPIC_SVR 0xf0
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define ICR_INIT 0x4500      /* INIT, level assert */
+#define ICR_STARTUP 0x4600   /* Startup IPI; vector in bits 0-7 */
+
 static uint8_t ap_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t ap_stack[8192] __aligned(16);
+extern const uint8_t ap_tramp[], ap_tramp_end[], ap_tramp_cr3[], ap_tramp_stack[],
+    ap_tramp_entry[];
+
+/* What the AP found, written by it and read by vCPU 0 (no printing on the
+ * AP: it has no IDT and shares the console with vCPU 0). */
+static struct {
+    struct vcpu_info *vi;         /* its registered vcpu_info */
+    uint32_t ipi, timer, bsp_ipi; /* its IPI and VIRQ_TIMER ports; vCPU 0's IPI port */
+    long is_up, set_other, arm;   /* is_up(self), singleshot for vCPU 0, its own */
+    uint64_t armed_ns, fired_ns;  /* its timer: deadline, when seen pending */
+    bool woken, done;             /* its IPI ended SCHEDOP_block; finished */
+} ap_res;
 
 static long register_vcpu_info(unsigned int vcpu, uint64_t gfn, uint32_t offset)
 {
@@ -132,6 +153,103 @@ static void check_binding(void)
     EXPECT_RC("close(unbound port)", evtchn_close(port), 0);
 }
 
+/* The AP: its own timer (interrupts stay off: the port is polled), then
+ * SCHEDOP_block until vCPU 0's IPI; a +1 s timer ends a lost wait. */
+static __attribute__((noreturn)) void ap_main(void)
+{
+    struct vcpu_set_singleshot_timer t = {.timeout_abs_ns = xen_now_ns() + MS(5)};
+    uint64_t end;
+
+    WRITE_ONCE(ap_res.is_up, hc_vcpu_op(VCPUOP_is_up, AP, NULL));
+    WRITE_ONCE(ap_res.set_other, hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t));
+    ap_res.armed_ns = t.timeout_abs_ns;
+    WRITE_ONCE(ap_res.arm, hc_vcpu_op(VCPUOP_set_singleshot_timer, AP, &t));
+    end = xen_now_ns() + MS(1000);
+    while (!evtchn_test_pending(ap_res.timer) && xen_now_ns() < end)
+        cpu_relax();
+    WRITE_ONCE(ap_res.fired_ns, evtchn_test_pending(ap_res.timer) ? xen_now_ns() : 0);
+    evtchn_clear_pending(ap_res.timer);
+    t.timeout_abs_ns = xen_now_ns() + MS(1000);
+    hc_vcpu_op(VCPUOP_set_singleshot_timer, AP, &t);
+    while (!evtchn_test_pending(ap_res.ipi) && xen_now_ns() < t.timeout_abs_ns) {
+        /* As an upcall handler would: a selector bit left set stops
+         * the next event from raising upcall_pending (and the wake). */
+        WRITE_ONCE(ap_res.vi->evtchn_upcall_pending, 0);
+        WRITE_ONCE(ap_res.vi->evtchn_pending_sel, 0);
+        if (!evtchn_test_pending(ap_res.ipi))
+            hc_sched_op(SCHEDOP_block, NULL);
+    }
+    WRITE_ONCE(ap_res.woken, evtchn_test_pending(ap_res.ipi));
+    hc_vcpu_op(VCPUOP_stop_singleshot_timer, AP, NULL);
+    evtchn_send(ap_res.bsp_ipi);
+    WRITE_ONCE(ap_res.done, true);
+    for (;;)
+        asm volatile("cli; hlt");
+}
+
+static void lapic_icr(uint32_t dest, uint32_t lo)
+{
+    volatile uint32_t *apic = (volatile uint32_t *)LAPIC_BASE;
+
+    apic[LAPIC_ICR_HI / 4] = dest << 24;
+    apic[LAPIC_ICR_LO / 4] = lo;
+}
+
+/* Real mode at AP_BASE after INIT and a Startup IPI, as on a PC. */
+static void start_ap(void)
+{
+    uint8_t *blob = (uint8_t *)AP_BASE;
+    uint64_t cr3 = read_cr3(), stack = (uintptr_t)(ap_stack + sizeof(ap_stack)),
+             entry = (uintptr_t)ap_main, end;
+
+    memcpy(blob, ap_tramp, (size_t)(ap_tramp_end - ap_tramp));
+    memcpy(blob + (ap_tramp_cr3 - ap_tramp), &cr3, 8);
+    memcpy(blob + (ap_tramp_stack - ap_tramp), &stack, 8);
+    memcpy(blob + (ap_tramp_entry - ap_tramp), &entry, 8);
+    ((volatile uint32_t *)LAPIC_BASE)[LAPIC_SVR / 4] = 0x1ff; /* software-enabled */
+    lapic_icr(AP, ICR_INIT);
+    xen_delay_ns(MS(10));
+    lapic_icr(AP, ICR_STARTUP | (AP_BASE >> 12));
+    end = xen_now_ns() + MS(1000);
+    while (hc_vcpu_op(VCPUOP_is_up, AP, NULL) != 1 && xen_now_ns() < end)
+        cpu_relax();
+    EXPECT_RC("VCPUOP_is_up(vcpu 1) after INIT-SIPI", hc_vcpu_op(VCPUOP_is_up, AP, NULL), 1);
+}
+
+static void check_ap_running(struct vcpu_info *ap)
+{
+    uint64_t end, sent;
+    uint32_t before;
+
+    ap_res.vi = ap;
+    EXPECT_RC("bind_ipi(vcpu 1)", evtchn_bind_ipi(AP, &ap_res.ipi), 0);
+    EXPECT_RC("bind_ipi(vcpu 0)", evtchn_bind_ipi(0, &ap_res.bsp_ipi), 0);
+    EXPECT_RC("bind_virq(VIRQ_TIMER, vcpu 1)", evtchn_bind_virq(VIRQ_TIMER, AP, &ap_res.timer),
+              0);
+    before = evtchn_count(ap_res.bsp_ipi);
+    start_ap();
+    end = xen_now_ns() + MS(1000);
+    while (!READ_ONCE(ap_res.fired_ns) && xen_now_ns() < end)
+        cpu_relax();
+    EXPECT_RC("VCPUOP_is_up(vcpu 1) on vcpu 1", ap_res.is_up, 1);
+    EXPECT_RC("set_singleshot_timer(vcpu 0, from vcpu 1)", ap_res.set_other, -XEN_EINVAL);
+    EXPECT_RC("set_singleshot_timer(+5 ms) on vcpu 1", ap_res.arm, 0);
+    CHECK(ap_res.fired_ns && ap_res.fired_ns + US(500) >= ap_res.armed_ns,
+          "vcpu 1's timer: fired at %llu ns, deadline %llu ns",
+          (unsigned long long)ap_res.fired_ns, (unsigned long long)ap_res.armed_ns);
+    xen_delay_ns(MS(20)); /* let it block */
+    EXPECT_RC("send(ipi port of vcpu 1, blocked)", evtchn_send(ap_res.ipi), 0);
+    sent = xen_now_ns();
+    CHECK(evtchn_wait(ap_res.bsp_ipi, before, MS(3000)),
+          "no IPI back from vcpu 1 (woken %d, done %d, ipi pending %d)", READ_ONCE(ap_res.woken),
+          READ_ONCE(ap_res.done), evtchn_test_pending(ap_res.ipi));
+    CHECK(READ_ONCE(ap_res.woken) && READ_ONCE(ap_res.done),
+          "vcpu 1: woken by the IPI %d, done %d", ap_res.woken, ap_res.done);
+    info("vcpu 1 started: its timer %llu us after arming; blocked, woken by an IPI, "
+         "answered in %llu us", (unsigned long long)((ap_res.fired_ns - (ap_res.armed_ns - MS(5))) / 1000),
+         (unsigned long long)((xen_now_ns() - sent) / 1000));
+}
+
 void test_main(void)
 {
     struct vcpu_info *ap;
@@ -142,4 +260,5 @@ void test_main(void)
     ap = check_ap_vcpu_info();
     check_ipi_to_ap(ap);
     check_binding();
+    check_ap_running(ap);
 }
