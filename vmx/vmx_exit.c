@@ -55,8 +55,15 @@ static void vmx_exit_io_instruction(const struct vmx_vmcs_image *img,
     }
 }
 
+/* An NMI whose handler's IRET faulted or exited must find NMIs blocked
+ * again when the guest resumes ("Information for VM Exits Due to Vectored
+ * Events"; "NMI unblocking due to IRET"). */
 static void restore_nmi_blocking(struct vmx_vmcs_image *img, const struct vmx_exit_info *x,
-                                 bool unblocked);
+                                 bool unblocked)
+{
+    if (unblocked && !(x->idt_info & INTR_INFO_VALID))
+        img->guest.interruptibility |= INTR_BLOCK_NMI;
+}
 
 static void vmx_exit_ept_violation(struct vmx_vmcs_image *img, const struct vmx_exit_info *x,
                                    struct hvm_exit *e)
@@ -105,16 +112,6 @@ static void vmx_exit_cr_access(struct vmx_vmcs_image *img, uint64_t *gprs,
         return;
     }
     exit_skip(img, x, e);
-}
-
-/* An NMI whose handler's IRET faulted or exited must find NMIs blocked
- * again when the guest resumes ("Information for VM Exits Due to Vectored
- * Events"; "NMI unblocking due to IRET"). */
-static void restore_nmi_blocking(struct vmx_vmcs_image *img, const struct vmx_exit_info *x,
-                                 bool unblocked)
-{
-    if (unblocked && !(x->idt_info & INTR_INFO_VALID))
-        img->guest.interruptibility |= INTR_BLOCK_NMI;
 }
 
 static void vmx_exit_exception_nmi(struct vmx_vmcs_image *img, const struct vmx_exit_info *x,

@@ -6,29 +6,19 @@
 
 #include <hv/types.h>
 
-static inline bool vmxon(paddr_t pa)
-{
-    bool fail;
-
-    asm volatile("vmxon %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
-    return !fail;
-}
-
-static inline bool vmclear(paddr_t pa)
-{
-    bool fail;
-
-    asm volatile("vmclear %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
-    return !fail;
-}
-
-static inline bool vmptrld(paddr_t pa)
-{
-    bool fail;
-
-    asm volatile("vmptrld %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
-    return !fail;
-}
+/* VMXON, VMCLEAR, VMPTRLD: a 64-bit physical address in memory. */
+#define DEFINE_VMX_PA_INSN(insn)                                              \
+    static inline bool insn(paddr_t pa)                                       \
+    {                                                                         \
+        bool fail;                                                            \
+                                                                              \
+        asm volatile(#insn " %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory"); \
+        return !fail;                                                         \
+    }
+DEFINE_VMX_PA_INSN(vmxon)
+DEFINE_VMX_PA_INSN(vmclear)
+DEFINE_VMX_PA_INSN(vmptrld)
+#undef DEFINE_VMX_PA_INSN
 
 static inline uint64_t vmread(uint64_t field)
 {
