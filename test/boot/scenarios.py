@@ -16,6 +16,11 @@ Fields
   cpu      QEMU -cpu model (default: the reference EPYC with SVM and NPT)
   modules  boot modules: "guest:<name> <domain options> [-- <guest cmdline>]"
            for test/guests kernels, "linux:<file> ..." for build/linux files
+  vendor   "amd" (SVM, the default) or "intel" (VMX): every row that boots an
+           HVM or PVH guest has a "vmx-<name>" twin, run under KVM with a
+           VMX-capable CPU where the host offers nested VMX and reported as
+           skipped, with the reason, elsewhere (run_boot_test.py)
+  accel    QEMU -accel (default tcg; the VMX twins use kvm)
 """
 
 EPYC = "EPYC,+svm,+npt"
@@ -37,7 +42,7 @@ SCENARIOS = []
 def scenario(name, **kw):
     row = dict(name=name, boot="kernel", smp=2, mem="128M", args=POWEROFF,
                exit=0, expect=[], keys=[], checks=["cpus", "memory", "timers"],
-               cpu=EPYC, timeout=180, modules=[])
+               cpu=EPYC, timeout=180, modules=[], vendor="amd", accel="tcg")
     row.update(kw)
     SCENARIOS.append(row)
 
@@ -326,3 +331,17 @@ scenario("linux-pvh-smp", smp=3, mem="1G", timeout=600,
 # The scheduler's scenarios (scenarios_sched.py).
 from scenarios_sched import add as add_sched  # noqa: E402
 add_sched(scenario)
+
+
+# The vendor dimension: the same HVM and PVH boots on Intel VT-x. QEMU's
+# TCG has no VMX, so these need KVM with nested VMX (cpu "host").
+VMX_CPU = "host,+vmx"
+
+
+def boots_hvm_or_pvh(row):
+    return any(" type=hvm" in m or " type=pvh" in m for m in row["modules"])
+
+
+for row in [r for r in SCENARIOS if boots_hvm_or_pvh(r)]:
+    SCENARIOS.append(dict(row, name="vmx-" + row["name"], vendor="intel",
+                          cpu=VMX_CPU, accel="kvm"))
