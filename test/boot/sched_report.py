@@ -27,11 +27,11 @@ DOM_FIELDS = ["id", "name", "weight", "cap", "vcpus", "run_ms", "share", "pcpu",
 
 CREATED = re.compile(r"\(mica\) Domain (\d+) \(([^)]*)\): (?:HVM|PVH)")
 SPIN = re.compile(r"^\(d(\d+)\) sched_spin: (\d+) chunks in (\d+) ms \((\d+) chunks/s\), "
-                  r"longest stall (\d+) us")
+                  r"longest stall (\d+) us \(ending at (\d+) ms\)")
 SPIN_TSC = re.compile(r"^\(d(\d+)\) sched_spin: tsc spin (\d+)\.\.(\d+) counted (\d+)\.\.(\d+), "
                       r"(\d+) kHz")
 WAKE = re.compile(r"^\(d(\d+)\) sched_wake: (\d+) wakes in (\d+) ms \(period (\d+) us\), "
-                  r"lateness avg (\d+) us max (\d+) us")
+                  r"lateness avg (\d+) us max (\d+) us \(at (\d+) ms\)")
 WAKE_HIST = re.compile(r"^\(d(\d+)\) sched_wake: lateness: " + _HIST)
 
 
@@ -85,9 +85,10 @@ def guest_results(lines):
         if m := CREATED.search(line):
             names[m[1]] = m[2]
             continue
-        for rx, keys in ((SPIN, ["chunks", "ms", "rate", "stall_us"]),
+        for rx, keys in ((SPIN, ["chunks", "ms", "rate", "stall_us", "stall_end_ms"]),
                          (SPIN_TSC, ["spin0", "spin1", "count0", "count1", "khz"]),
-                         (WAKE, ["wakes", "ms", "period_us", "late_avg_us", "late_max_us"]),
+                         (WAKE, ["wakes", "ms", "period_us", "late_avg_us", "late_max_us",
+                                 "late_max_at_ms"]),
                          (WAKE_HIST, ["hist"])):
             if m := rx.search(line):
                 vals = [int(v) for v in m.groups()[1:]]
@@ -144,9 +145,13 @@ def check_pcpu(lines, sc):
 
 
 def check_wake(lines, sc):
-    """sc["sched"]["wake"] = {"name", "max_us", "min_wakes"}: the domain's
-    wake-max in the report and its own max lateness both at most max_us,
-    and at least min_wakes wake-ups counted by the hypervisor."""
+    """sc["sched"]["wake"] = {"name", "max_us", "min_wakes", "guest_max_us",
+    "guest_over_pct"}: the domain's wake-max in Mica's report at most
+    max_us, at least min_wakes wake-ups in the window; of the guest's own
+    wake-ups at most guest_over_pct % 30 ms or more late, none beyond
+    guest_max_us. The guest's lateness also holds the host's delay in
+    delivering QEMU's timers, which on a loaded host reaches tens of ms
+    even without Mica: hence a bound on the tail, not on the maximum."""
     w = sc["sched"]["wake"]
     r, err = the_report(lines, sc)
     if err:
@@ -160,11 +165,20 @@ def check_wake(lines, sc):
         bad.append(f"hypervisor wake-max {d['wake_max_us']} us > {w['max_us']} us")
     if d["wakes"] < w["min_wakes"]:
         bad.append(f"only {d['wakes']} wakes in the window, expected >= {w['min_wakes']}")
-    if "late_max_us" not in g:
-        bad.append(f"no 'sched_wake: ... lateness' line from {w['name']}")
-    elif g["late_max_us"] > w["max_us"]:
-        bad.append(f"guest's own max lateness {g['late_max_us']} us > {w['max_us']} us")
-    return "; ".join(bad) + ":\n" + r.text() if bad else None
+    if "late_max_us" not in g or "hist" not in g:
+        bad.append(f"no 'sched_wake: ... lateness' lines from {w['name']}")
+    else:
+        over = 100.0 * g["hist"][-1] / max(1, g["wakes"])
+        if over > w["guest_over_pct"]:
+            bad.append(f"{over:.1f}% of the guest's {g['wakes']} wake-ups >= 30 ms late, "
+                       f"more than {w['guest_over_pct']}%")
+        if g["late_max_us"] > w["guest_max_us"]:
+            bad.append(f"guest's own max lateness {g['late_max_us']} us > "
+                       f"{w['guest_max_us']} us")
+    if bad:
+        glines = [line for line in lines if re.search(r"sched_wake: (\d+ wakes|lateness:)", line)]
+        return "; ".join(bad) + ":\n" + r.text() + "\n" + "\n".join("    " + x for x in glines)
+    return None
 
 
 CHECKS = {"sched-shares": check_shares, "sched-pcpu": check_pcpu, "sched-wake": check_wake}

@@ -23,19 +23,20 @@ wakes 12 wake-avg 40 us wake-max 31000 us
 (mica) sched: idle 400 ms switches 200 switch-avg 1500 ns steals 3
 (mica) sched: wake latency: <10us 1 <100us 2 <1ms 3 <10ms 4 <30ms 5 >=30ms 6
 (mica) sched: d2 w4 destroyed
-(d1) sched_spin: 1234 chunks in 6000 ms (205 chunks/s), longest stall 30100 us, state 0x1
+(d1) sched_spin: 1234 chunks in 6000 ms (205 chunks/s), longest stall 30100 us (ending at 42 ms), state 0x1
 (d1) sched_spin: tsc spin 100..9000 counted 200..8000, 2600000 kHz
 (d1) Test result: SUCCESS
 (mica) Domain 1 (w1a) destroyed (poweroff); memory scrubbed
 (mica) Domain 1 (waker): HVM, 4 MiB, 1 vCPU
-(d1) sched_wake: 900 wakes in 6001 ms (period 5000 us), lateness avg 70 us max 29000 us, \
-0 stray wake-ups
+(d1) sched_wake: 900 wakes in 6001 ms (period 5000 us), lateness avg 70 us max 29000 us \
+(at 17 ms), 0 stray wake-ups
 (d1) sched_wake: lateness: <10us 0 <100us 800 <1ms 90 <10ms 10 <30ms 0 >=30ms 0
 """.splitlines()
 
 SC = {"smp": 2, "sched": {"share": {"w1a": (20, 30), "w4": (45, 55)},
                           "pcpu": {"w4": (90, 100)},
-                          "wake": {"name": "w4", "max_us": 30000, "min_wakes": 10}}}
+                          "wake": {"name": "w4", "max_us": 30000, "min_wakes": 10,
+                                   "guest_over_pct": 1, "guest_max_us": 120000}}}
 
 
 class ParseTest(unittest.TestCase):
@@ -56,7 +57,9 @@ class ParseTest(unittest.TestCase):
         g = sr.guest_results(LOG)
         self.assertEqual(g["w1a"]["chunks"], 1234)
         self.assertEqual((g["w1a"]["count1"], g["w1a"]["khz"]), (8000, 2600000))
-        self.assertEqual(g["waker"]["late_max_us"], 29000)
+        self.assertEqual((g["waker"]["late_max_us"], g["waker"]["late_max_at_ms"]),
+                         (29000, 17))
+        self.assertEqual(g["w1a"]["stall_end_ms"], 42)
         self.assertEqual(g["waker"]["hist"], [0, 800, 90, 10, 0, 0])
 
     def test_no_report(self):
@@ -90,9 +93,21 @@ class CheckTest(unittest.TestCase):
     def test_wake(self):
         err = sr.check_wake(LOG, SC)
         self.assertIn("hypervisor wake-max 31000 us > 30000 us", err)
-        self.assertIn("no 'sched_wake: ... lateness' line from w4", err)
-        sc = dict(SC, sched={"wake": {"name": "w4", "max_us": 40000, "min_wakes": 13}})
-        self.assertIn("only 12 wakes", sr.check_wake(LOG, sc))
+        self.assertIn("no 'sched_wake: ... lateness' lines from w4", err)
+        wake = dict(SC["sched"]["wake"], max_us=40000, min_wakes=13)
+        self.assertIn("only 12 wakes", sr.check_wake(LOG, dict(SC, sched={"wake": wake})))
+
+    def test_wake_guest_tail(self):
+        wake = dict(SC["sched"]["wake"], name="waker", min_wakes=0, max_us=10**6)
+        log = [line.replace("d2 w4 ", "d2 waker ") for line in LOG]
+        self.assertIsNone(sr.check_wake(log, dict(SC, sched={"wake": wake})))
+        tail = [line.replace("<30ms 0 >=30ms 0", "<30ms 0 >=30ms 10") for line in log]
+        err = sr.check_wake(tail, dict(SC, sched={"wake": wake}))
+        self.assertIn("1.1% of the guest's 900 wake-ups >= 30 ms late", err)
+        self.assertIn("(d1) sched_wake: lateness:", err)
+        wake["guest_max_us"] = 20000
+        self.assertIn("guest's own max lateness 29000 us > 20000 us",
+                      sr.check_wake(log, dict(SC, sched={"wake": wake})))
 
 
 if __name__ == "__main__":

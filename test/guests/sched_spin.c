@@ -11,6 +11,8 @@
 const char test_name[] = "sched_spin";
 
 #define DEFAULT_SECONDS 2
+/* TSC calibration span; descheduling within it does not matter. */
+#define CALIBRATE_MS 100
 #define MAX_SECONDS 3600
 /* About 10 us of work under TCG: fine-grained against a 30 ms time slice,
  * coarse enough that the RDTSC after each chunk costs little. */
@@ -29,7 +31,8 @@ static uint32_t chunk(uint32_t x)
 }
 
 struct spin {
-    uint64_t chunks, stall, t0, t1; /* stall: longest gap between chunk ends */
+    uint64_t chunks, t0, t1;
+    uint64_t stall, stall_end; /* the longest gap between chunk ends, and when */
     uint32_t x;
 };
 
@@ -44,8 +47,10 @@ static void spin_until(struct spin *s, uint64_t end)
         s->x = chunk(s->x);
         s->chunks++;
         now = rdtsc();
-        if (now - prev > s->stall)
+        if (now - prev > s->stall) {
             s->stall = now - prev;
+            s->stall_end = now;
+        }
         prev = now;
     } while (now < end);
     s->t1 = now;
@@ -61,7 +66,7 @@ void test_main(void)
     CHECK(secs >= 1 && secs <= MAX_SECONDS, "seconds=%lu: expected 1..%u", secs,
           MAX_SECONDS);
     CHECK(warm <= MAX_SECONDS, "warmup=%lu: expected 0..%u", warm, MAX_SECONDS);
-    tsc_khz();
+    tsc_calibrate_pm(CALIBRATE_MS);
     info("spinning for %lu s (plus %lu s before and after)", secs, warm);
     spin_until(&before, rdtsc() + us_to_tsc((uint64_t)warm * 1000000));
     counted = (struct spin){ .x = before.x };
@@ -71,10 +76,12 @@ void test_main(void)
     /* xorshift32 never reaches 0 from a non-zero state. */
     CHECK(after.x != 0, "xorshift state became 0");
     ms = tsc_to_us(counted.t1 - counted.t0) / 1000;
-    info("%llu chunks in %llu ms (%llu chunks/s), longest stall %llu us, state %#x",
+    info("%llu chunks in %llu ms (%llu chunks/s), longest stall %llu us (ending at %llu ms), "
+         "state %#x",
          (unsigned long long)counted.chunks, (unsigned long long)ms,
          (unsigned long long)(counted.chunks * 1000 / (ms ? ms : 1)),
-         (unsigned long long)tsc_to_us(counted.stall), after.x);
+         (unsigned long long)tsc_to_us(counted.stall),
+         (unsigned long long)(tsc_to_us(counted.stall_end - counted.t0) / 1000), after.x);
     /* Raw TSC: domains share the host's TSC, so a benchmark can line the
      * guests up at Mica's TSC rate rather than each guest's calibration. */
     info("tsc spin %llu..%llu counted %llu..%llu, %llu kHz", (unsigned long long)before.t0,

@@ -14,6 +14,8 @@ const char test_name[] = "sched_wake";
 #define VEC_TIMER 0x40
 #define VEC_SPURIOUS 0xff
 #define DEFAULT_SECONDS 2
+/* TSC calibration span; descheduling within it does not matter. */
+#define CALIBRATE_MS 100
 #define MAX_SECONDS 3600
 #define DEFAULT_PERIOD_US 5000
 #define MIN_PERIOD_US 100
@@ -26,7 +28,7 @@ static const char *const bucket_name[] = { "<10us", "<100us", "<1ms",
                                            "<10ms", "<30ms", ">=30ms" };
 
 struct lateness {
-    uint64_t wakes, sum_us, max_us, stray;
+    uint64_t wakes, sum_us, max_us, max_at, stray; /* max_at: TSC of the worst */
     uint64_t hist[ARRAY_SIZE(bucket_name)];
 };
 
@@ -46,7 +48,7 @@ static void spurious_handler(struct trap_frame *f)
     (void)f;
 }
 
-static void account(struct lateness *l, uint64_t late_us)
+static void account(struct lateness *l, uint64_t late_us, uint64_t at)
 {
     unsigned int b = 0;
 
@@ -55,8 +57,10 @@ static void account(struct lateness *l, uint64_t late_us)
     l->hist[b]++;
     l->wakes++;
     l->sum_us += late_us;
-    if (late_us > l->max_us)
+    if (late_us > l->max_us) {
         l->max_us = late_us;
+        l->max_at = at;
+    }
 }
 
 /* One sleep of period_us. The deadline counts from just before the TMICT
@@ -83,19 +87,23 @@ static void sleep_once(struct lateness *l, uint32_t count, uint64_t period_us)
     CHECK(tsc_to_us(fired - t_arm) >= period_us * 95 / 100,
           "one-shot of %llu us fired after %llu us", (unsigned long long)period_us,
           (unsigned long long)tsc_to_us(fired - t_arm));
-    account(l, fired > due ? tsc_to_us(fired - due) : 0);
+    account(l, fired > due ? tsc_to_us(fired - due) : 0, fired);
 }
 
-static void report(const struct lateness *l, uint64_t ms, uint64_t period_us)
+/* Times are ms since t0, the start of the sleeps. */
+static void report(const struct lateness *l, uint64_t t0, uint64_t period_us)
 {
+    uint64_t ms = tsc_to_us(rdtsc() - t0) / 1000;
+    uint64_t max_at = l->max_at > t0 ? tsc_to_us(l->max_at - t0) / 1000 : 0;
     char buf[160];
     int n = 0;
 
-    info("%llu wakes in %llu ms (period %llu us), lateness avg %llu us max %llu us, "
-         "%llu stray wake-ups",
+    info("%llu wakes in %llu ms (period %llu us), lateness avg %llu us max %llu us "
+         "(at %llu ms), %llu stray wake-ups",
          (unsigned long long)l->wakes, (unsigned long long)ms,
          (unsigned long long)period_us, (unsigned long long)(l->sum_us / l->wakes),
-         (unsigned long long)l->max_us, (unsigned long long)l->stray);
+         (unsigned long long)l->max_us, (unsigned long long)max_at,
+         (unsigned long long)l->stray);
     for (unsigned int b = 0; b < ARRAY_SIZE(bucket_name); b++)
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, " %s %llu", bucket_name[b],
                       (unsigned long long)l->hist[b]);
@@ -114,7 +122,7 @@ void test_main(void)
           MAX_SECONDS);
     CHECK(period >= MIN_PERIOD_US && period <= MAX_PERIOD_US,
           "period_us=%lu: expected %u..%u", period, MIN_PERIOD_US, MAX_PERIOD_US);
-    tsc_khz();
+    tsc_calibrate_pm(CALIBRATE_MS);
     pic_remap(0x20, 0x28);
     trap_set_handler(VEC_TIMER, timer_handler);
     trap_set_handler(VEC_SPURIOUS, spurious_handler);
@@ -128,5 +136,5 @@ void test_main(void)
     end = t0 + us_to_tsc((uint64_t)secs * 1000000);
     while (rdtsc() < end)
         sleep_once(&l, (uint32_t)((uint64_t)per_ms * period / 1000), period);
-    report(&l, tsc_to_us(rdtsc() - t0) / 1000, period);
+    report(&l, t0, period);
 }

@@ -16,13 +16,15 @@ struct acpi_rsdp {
 } __packed;
 
 #define FADT_PM1A_CNT_BLK 64 /* "Fixed ACPI Description Table (FADT)" */
+#define FADT_PM_TMR_BLK 76
 #define FADT_X_PM1A_CNT_BLK 172
+#define FADT_X_PM_TMR_BLK 208
 #define PM1_SLP_TYP_SHIFT 10
 #define PM1_SLP_EN (1U << 13)
 #define SLP_TYP_S5 0 /* what QEMU's and Mica's _S5 packages say */
 
 static const struct acpi_rsdp *rsdp;
-static uint16_t pm1a_cnt;
+static uint16_t pm1a_cnt, pm_tmr;
 
 static uint8_t checksum(const void *p, size_t n)
 {
@@ -80,22 +82,35 @@ const struct acpi_header *acpi_find_table(const char sig[4])
     return NULL;
 }
 
+/* The I/O port of a FADT register block: the 32-bit field at off, else
+ * the extended one at x_off, a Generic Address Structure in system I/O
+ * space (address space id 1) with the port at byte 4. */
+static uint16_t fadt_port(const uint8_t *fadt, unsigned int off, unsigned int x_off)
+{
+    uint32_t blk = 0;
+
+    memcpy(&blk, fadt + off, 4);
+    if (!blk && ((const struct acpi_header *)fadt)->length >= x_off + 12 &&
+        fadt[x_off] == 1)
+        memcpy(&blk, fadt + x_off + 4, 4);
+    return (uint16_t)blk;
+}
+
 void acpi_init(void)
 {
     const uint8_t *fadt;
-    uint32_t blk = 0;
 
     rsdp = find_rsdp();
     fadt = (const uint8_t *)acpi_find_table("FACP");
     if (!fadt)
         return;
-    memcpy(&blk, fadt + FADT_PM1A_CNT_BLK, 4);
-    /* Fall back to X_PM1a_CNT_BLK, a Generic Address Structure in system
-     * I/O space (address space id 1) with the port at byte 4. */
-    if (!blk && ((const struct acpi_header *)fadt)->length >= FADT_X_PM1A_CNT_BLK + 12 &&
-        fadt[FADT_X_PM1A_CNT_BLK] == 1)
-        memcpy(&blk, fadt + FADT_X_PM1A_CNT_BLK + 4, 4);
-    pm1a_cnt = (uint16_t)blk;
+    pm1a_cnt = fadt_port(fadt, FADT_PM1A_CNT_BLK, FADT_X_PM1A_CNT_BLK);
+    pm_tmr = fadt_port(fadt, FADT_PM_TMR_BLK, FADT_X_PM_TMR_BLK);
+}
+
+uint16_t acpi_pm_timer_port(void)
+{
+    return pm_tmr;
 }
 
 /* MADT "Interrupt Source Override" entries (type 2) follow the 8-byte

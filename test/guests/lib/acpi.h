@@ -21,6 +21,8 @@ struct acpi_header {
  * poweroff() works even if a guest scribbles over the tables later. */
 void acpi_init(void);
 const struct acpi_header *acpi_find_table(const char sig[4]);
+/* The ACPI PM timer's I/O port from the FADT, 0 if none. */
+uint16_t acpi_pm_timer_port(void);
 /* GSI of an ISA IRQ per the MADT interrupt source overrides, with the
  * override's MPS INTI flags (0 if none). */
 unsigned int acpi_isa_irq_gsi(unsigned int irq, uint16_t *flags);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Test-guest 8259 PIC, 8254 PIT, CMOS and TSC-based delays.
 #include "pc.h"
+#include "acpi.h"
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21
@@ -122,6 +123,62 @@ uint64_t tsc_khz(void)
     tsc_rate_khz = best * PIT_HZ / (PIT_HZ / 100) / 1000;
     if (!tsc_rate_khz)
         test_fail("TSC does not advance (%llu ticks in 10 ms)", (unsigned long long)best);
+    return tsc_rate_khz;
+}
+
+#define PM_TIMER_HZ 3579545U
+#define PM_TIMER_MASK 0xffffffU /* 24 bits; a 32-bit counter reads the same */
+
+struct pm_stamp {
+    uint32_t pm;
+    uint64_t tsc;
+};
+
+/* The PM timer and the TSC at (nearly) the same moment: the read whose
+ * bracketing TSC reads are closest, of a few tries. */
+static struct pm_stamp pm_stamp(uint16_t port)
+{
+    struct pm_stamp best = { 0, 0 };
+    uint64_t width = ~0ULL;
+
+    for (int i = 0; i < 5; i++) {
+        uint64_t a = rdtsc();
+        uint32_t pm = inl(port);
+        uint64_t b = rdtsc();
+
+        if (b - a < width) {
+            width = b - a;
+            best = (struct pm_stamp){ pm & PM_TIMER_MASK, a + (b - a) / 2 };
+        }
+    }
+    return best;
+}
+
+/* Both clocks run free, so only the two stamps need the CPU undisturbed;
+ * in between the counter is polled just to unwrap it (it wraps every
+ * 4.7 s, longer than any pause between two polls). */
+uint64_t tsc_calibrate_pm(unsigned int span_ms)
+{
+    uint16_t port = acpi_pm_timer_port();
+    uint64_t ticks = 0, want = (uint64_t)PM_TIMER_HZ * span_ms / 1000;
+    struct pm_stamp first, last;
+    uint32_t prev;
+
+    if (!port)
+        return tsc_khz();
+    first = pm_stamp(port);
+    prev = first.pm;
+    while (ticks < want) {
+        uint32_t pm = inl(port) & PM_TIMER_MASK;
+
+        ticks += (pm - prev) & PM_TIMER_MASK;
+        prev = pm;
+    }
+    last = pm_stamp(port);
+    ticks += (last.pm - prev) & PM_TIMER_MASK;
+    tsc_rate_khz = (last.tsc - first.tsc) * PM_TIMER_HZ / ticks / 1000;
+    if (!tsc_rate_khz)
+        test_fail("TSC does not advance against the PM timer");
     return tsc_rate_khz;
 }
 

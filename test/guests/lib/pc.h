@@ -27,6 +27,11 @@ int pit_ch2_wait(uint16_t count);
 
 /* TSC rate, calibrated on first use against PIT channel 2. */
 uint64_t tsc_khz(void);
+/* Calibrate instead against the ACPI PM timer over span_ms (the PIT if
+ * the FADT has none) and return the rate, which tsc_khz() returns from
+ * then on. Unlike the PIT windows, right however long the vCPU is
+ * descheduled meanwhile: for vCPUs that share a pCPU. */
+uint64_t tsc_calibrate_pm(unsigned int span_ms);
 void delay_us(uint64_t us);
 uint64_t tsc_to_us(uint64_t ticks);
 uint64_t us_to_tsc(uint64_t us);
