@@ -17,6 +17,8 @@
 
 %define VMCS_HOST_RSP 0x6c14
 
+%include "guest_gprs.inc"
+
 section .text
 global vmx_vmenter
 global vmx_vmexit
@@ -35,20 +37,7 @@ vmx_vmenter:
 
     test    esi, esi                    ; flags survive the moves below
     mov     rax, [rdi + 0 * 8]
-    mov     rcx, [rdi + 1 * 8]
-    mov     rdx, [rdi + 2 * 8]
-    mov     rbx, [rdi + 3 * 8]
-    mov     rbp, [rdi + 5 * 8]
-    mov     rsi, [rdi + 6 * 8]
-    mov     r8,  [rdi + 8 * 8]
-    mov     r9,  [rdi + 9 * 8]
-    mov     r10, [rdi + 10 * 8]
-    mov     r11, [rdi + 11 * 8]
-    mov     r12, [rdi + 12 * 8]
-    mov     r13, [rdi + 13 * 8]
-    mov     r14, [rdi + 14 * 8]
-    mov     r15, [rdi + 15 * 8]
-    mov     rdi, [rdi + 7 * 8]
+    GUEST_GPRS_LOAD
     jnz     .resume
     vmlaunch
     jmp     .fail                       ; only reached if VMLAUNCH failed
@@ -63,20 +52,7 @@ vmx_vmenter:
 vmx_vmexit:                             ; rsp = HOST_RSP: [rsp] = gprs
     push    rax                         ; guest rax
     mov     rax, [rsp + 8]
-    mov     [rax + 1 * 8], rcx
-    mov     [rax + 2 * 8], rdx
-    mov     [rax + 3 * 8], rbx
-    mov     [rax + 5 * 8], rbp
-    mov     [rax + 6 * 8], rsi
-    mov     [rax + 7 * 8], rdi
-    mov     [rax + 8 * 8], r8
-    mov     [rax + 9 * 8], r9
-    mov     [rax + 10 * 8], r10
-    mov     [rax + 11 * 8], r11
-    mov     [rax + 12 * 8], r12
-    mov     [rax + 13 * 8], r13
-    mov     [rax + 14 * 8], r14
-    mov     [rax + 15 * 8], r15
+    GUEST_GPRS_STORE
     pop     qword [rax + 0 * 8]         ; guest rax
     add     rsp, 8                      ; gprs
     xor     eax, eax
