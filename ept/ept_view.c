@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* EPT as the p2m's hardware view: the NPT view's page handling with the
- * EPT memory type added to every leaf. */
+/* EPT as the p2m's hardware view: write-back RAM, table pages from the
+ * buddy allocator like the NPT view's. */
 #include <hv/ept.h>
 #include <hv/p2m.h>
 
 static int view_init(void *view)
 {
-    struct ept *e = view;
-    int rc = npt_view_ops.init(&e->tables);
-
-    if (!rc)
-        e->tables.pt.leaf_attrs = ept_leaf_attrs(EPT_MT_WB);
-    return rc;
+    return ept_init(view, &npt_buddy_pages, EPT_MT_WB);
 }
 
 static int view_map(void *view, uint64_t gpa, paddr_t pa, uint64_t size)

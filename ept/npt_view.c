@@ -26,7 +26,8 @@ static void *npt_page_va(void *opaque, paddr_t pa)
     return __va(pa);
 }
 
-static const struct npt_page_ops buddy_pages = {
+/* Also the EPT view's (ept_view.c): both formats share the table builder. */
+const struct npt_page_ops npt_buddy_pages = {
     .alloc = npt_page_alloc,
     .free = npt_page_free,
     .phys_to_virt = npt_page_va,
@@ -34,7 +35,7 @@ static const struct npt_page_ops buddy_pages = {
 
 static int view_init(void *view)
 {
-    return npt_init(view, &buddy_pages);
+    return npt_init(view, &npt_buddy_pages);
 }
 
 static int view_map(void *view, uint64_t gpa, paddr_t pa, uint64_t size)

@@ -32,6 +32,8 @@ struct npt {
 };
 
 int __must_check npt_init(struct npt *n, const struct npt_page_ops *pages);
+/* Table pages from the buddy allocator, for the p2m views (npt_view.c). */
+extern const struct npt_page_ops npt_buddy_pages;
 int __must_check npt_map(struct npt *n, uint64_t gpa, paddr_t pa, uint64_t size);
 int __must_check npt_unmap(struct npt *n, uint64_t gpa, uint64_t size);
 int npt_lookup(const struct npt *n, uint64_t gpa, paddr_t *pa);
