@@ -10,6 +10,7 @@
  * the lock) when its last vCPU retires, so a domain seen here is alive.
  */
 #include <hv/console.h>
+#include <hv/lib.h>
 #include <hv/domain.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -99,48 +100,89 @@ static void window_open(uint64_t now)
 /* share = part of whole in tenths of a percent, printed as x.y */
 #define TENTHS(part, whole) ((whole) != 0 ? (part) * 1000 / (whole) : 0)
 
-static void report_domain(struct domain *d, uint64_t now, uint64_t window, unsigned int ncpu)
+/* The closed window's figures, copied under sched_lock and printed after
+ * it is dropped: printing under it would stall every pCPU on the serial
+ * line. Only pCPU 0 closes the window, once. */
+static struct report_row {
+    unsigned int id, weight, cap, nr_vcpus;
+    char name[32];
+    uint64_t run, wakes, wake_sum, wake_max;
+} rows[MAX_DOMAINS];
+
+static struct {
+    unsigned int nr_rows, ncpu;
+    uint64_t window, idle, switches, switch_ns, steals;
+} closed;
+
+static void snapshot_domain(struct report_row *r, struct domain *d, uint64_t now)
 {
     struct sched_dom_state *ds = &d->sched;
-    uint64_t run = 0, share, pcpu;
 
+    r->run = 0;
     for (unsigned int j = 0; j < d->nr_vcpus; j++)
-        run += run_ns(d->vcpu[j], now) - d->vcpu[j]->sched.win_run_ns;
-    share = TENTHS(run, window * ncpu);
-    pcpu = TENTHS(run, window);
-    printk("sched: d%u %s weight %u cap %u vcpus %u run %lu ms share %lu.%lu%% "
-           "pcpu %lu.%lu%% wakes %lu wake-avg %lu us wake-max %lu us\n",
-           d->id, d->name, ds->sdom.weight, ds->sdom.cap, d->nr_vcpus, run / 1000000,
-           share / 10, share % 10, pcpu / 10, pcpu % 10, ds->wakes,
-           ds->wakes ? ds->wake_sum_ns / ds->wakes / 1000 : 0, ds->wake_max_ns / 1000);
+        r->run += run_ns(d->vcpu[j], now) - d->vcpu[j]->sched.win_run_ns;
+    r->id = d->id;
+    memcpy(r->name, d->name, sizeof(r->name));
+    r->weight = ds->sdom.weight;
+    r->cap = ds->sdom.cap;
+    r->nr_vcpus = d->nr_vcpus;
+    r->wakes = ds->wakes;
+    r->wake_sum = ds->wake_sum_ns;
+    r->wake_max = ds->wake_max_ns;
 }
 
+/* Under sched_lock. */
 static void window_close(uint64_t now)
 {
-    uint64_t window = now - win.open_ns;
-    unsigned int ncpu = 0;
-
+    closed.window = now - win.open_ns;
+    closed.ncpu = 0;
     for (uint64_t m = policy_online_mask(&sched); m; m &= m - 1)
-        ncpu++;
-
-    printk("sched: report over %lu ms on %u pCPUs (%s)\n", window / 1000000, ncpu,
-           sched.ops->name);
+        closed.ncpu++;
+    closed.nr_rows = 0;
     for (unsigned int i = 0; i < MAX_DOMAINS; i++)
         if (sched_by_id[i])
-            report_domain(sched_by_id[i], now, window, ncpu);
+            snapshot_domain(&rows[closed.nr_rows++], sched_by_id[i], now);
+    closed.idle = idle_total(now) - win.idle_ns;
+    closed.switches = win.switches;
+    closed.switch_ns = win.switch_ns;
+    closed.steals = sched.nr_steals - win.steals;
+    win.phase = WIN_DONE;
+}
+
+/* share = part of whole in tenths of a percent, printed as x.y */
+#define TENTHS(part, whole) ((whole) != 0 ? (part) * 1000 / (whole) : 0)
+
+static void report_row_print(const struct report_row *r)
+{
+    uint64_t share = TENTHS(r->run, closed.window * closed.ncpu);
+    uint64_t pcpu = TENTHS(r->run, closed.window);
+
+    printk("sched: d%u %s weight %u cap %u vcpus %u run %lu ms share %lu.%lu%% "
+           "pcpu %lu.%lu%% wakes %lu wake-avg %lu us wake-max %lu us\n",
+           r->id, r->name, r->weight, r->cap, r->nr_vcpus, r->run / 1000000,
+           share / 10, share % 10, pcpu / 10, pcpu % 10, r->wakes,
+           r->wakes ? r->wake_sum / r->wakes / 1000 : 0, r->wake_max / 1000);
+}
+
+static void report_print(void)
+{
+    printk("sched: report over %lu ms on %u pCPUs (%s)\n", closed.window / 1000000,
+           closed.ncpu, sched.ops->name);
+    for (unsigned int i = 0; i < closed.nr_rows; i++)
+        report_row_print(&rows[i]);
     printk("sched: idle %lu ms switches %lu switch-avg %lu ns steals %lu\n",
-           (idle_total(now) - win.idle_ns) / 1000000, win.switches,
-           win.switches ? win.switch_ns / win.switches : 0, sched.nr_steals - win.steals);
+           closed.idle / 1000000, closed.switches,
+           closed.switches ? closed.switch_ns / closed.switches : 0, closed.steals);
     printk("sched: wake latency: <10us %lu <100us %lu <1ms %lu <10ms %lu <30ms %lu "
            ">=30ms %lu\n", win.hist[0], win.hist[1], win.hist[2], win.hist[3],
            win.hist[4], win.hist[5]);
-    win.phase = WIN_DONE;
 }
 
 /* From the tick: open and close the sched_report= window. */
 void sched_report_poll(uint64_t now)
 {
     uint64_t flags;
+    bool closing = false;
 
     if (!sched_opts.report_window_ms || win.phase == WIN_DONE || !win.first_start_ns ||
         smp_processor_id() != 0)
@@ -148,13 +190,17 @@ void sched_report_poll(uint64_t now)
     flags = local_irq_save();
     spin_lock(&sched_lock);
     if (win.phase == WIN_WAITING &&
-        now >= win.first_start_ns + sched_opts.report_delay_ms * 1000000)
+        now >= win.first_start_ns + sched_opts.report_delay_ms * 1000000) {
         window_open(now);
-    else if (win.phase == WIN_OPEN &&
-             now >= win.open_ns + sched_opts.report_window_ms * 1000000)
+    } else if (win.phase == WIN_OPEN &&
+               now >= win.open_ns + sched_opts.report_window_ms * 1000000) {
         window_close(now);
+        closing = true;
+    }
     spin_unlock(&sched_lock);
     local_irq_restore(flags);
+    if (closing)
+        report_print(); /* win.hist no longer changes: the window is done */
 }
 
 /* Under sched_lock: a domain joins or leaves the scheduler. */
