@@ -97,6 +97,7 @@ void vcpu_kick(struct vcpu *v)
 {
     struct sched_unit *u = &v->sched.unit;
     uint64_t flags, tickle = 0;
+    int look_cpu = -1;
 
     __atomic_store_n(&v->sched.kick_pending, true, __ATOMIC_SEQ_CST);
     flags = local_irq_save();
@@ -104,9 +105,11 @@ void vcpu_kick(struct vcpu *v)
     if (u->state == SCHED_BLOCKED || u->state == SCHED_OFFLINE)
         tickle = wake_locked(v, now_ns());
     else if (u->state == SCHED_RUNNING && u->cpu != smp_processor_id())
-        tickle = 0, softirq_raise_on(u->cpu, SOFTIRQ_TIMER); /* exit and look */
+        look_cpu = (int)u->cpu;
     spin_unlock(&sched_lock);
     local_irq_restore(flags);
+    if (look_cpu >= 0) /* make it exit the guest and look again */
+        softirq_raise_on((unsigned int)look_cpu, SOFTIRQ_TIMER);
     sched_tickle(tickle);
 }
 
@@ -183,7 +186,6 @@ static void sched_unit_setup(struct vcpu *v, struct sched_domain *sd, uint64_t a
     u->cpu = (unsigned int)__builtin_ctzll(affinity);
     v->sched.entry_ns = now_ns();
     v->sched.ctx_cpu = -1;
-    sd->unit[sd->nr_units++] = u;
 }
 
 void sched_domain_start(struct domain *d, unsigned int weight, unsigned int cap,

@@ -174,7 +174,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason why)
     spin_unlock(&d->lock);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         if (d->vcpu[i])
-            hvm_vcpu_kick(d->vcpu[i]);
+            vcpu_kick(d->vcpu[i]);
 }
 
 void domain_crash(struct domain *d, const char *why)

@@ -109,11 +109,6 @@ static void vcpu_arm_wake(struct vcpu *v, uint64_t guest_deadline)
         timer_set(&v->wake_timer, host);
 }
 
-void hvm_vcpu_kick(struct vcpu *v)
-{
-    vcpu_kick(v);
-}
-
 /*
  * An AP in wait-for-SIPI: once a Startup IPI names a vector, start in real
  * mode at vector:0000 (SDM Vol. 3, "MP Initialization Protocol"). Until

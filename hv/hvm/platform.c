@@ -2,6 +2,7 @@
 /* Assembling an HVM domain's platform (docs/hvm-platform.md): the device
  * models, their I/O ranges and the interrupt wiring between them. */
 #include <hv/errno.h>
+#include <hv/sched.h>
 #include <hv/hvm/platform_internal.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
@@ -37,7 +38,7 @@ static void pic_intr_set(void *opaque, unsigned int line, bool level)
 
     (void)line;
     vlapic_set_lint(&p->lapic[0], 0, level);
-    hvm_vcpu_kick(p->d->vcpu[0]);
+    vcpu_kick(p->d->vcpu[0]);
 }
 
 static void deliver_to(struct hvm_platform *p, unsigned int i, uint8_t mode,
@@ -56,7 +57,7 @@ static void deliver_to(struct hvm_platform *p, unsigned int i, uint8_t mode,
         __atomic_store_n(&v->sipi_pending, true, __ATOMIC_RELEASE);
     } else
         return; /* ExtINT messages, INIT to the BSP: ignored */
-    hvm_vcpu_kick(v);
+    vcpu_kick(v);
 }
 
 static void ioapic_deliver(void *opaque, uint8_t dest, bool logical, uint8_t mode,

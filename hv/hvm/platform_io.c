@@ -3,6 +3,7 @@
  * the device models, and the console, reset and power-off plumbing. */
 #include <hv/console.h>
 #include <hv/errno.h>
+#include <hv/sched.h>
 #include <hv/hvm/platform_internal.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
@@ -179,7 +180,7 @@ void hvm_platform_console_input(struct domain *d, uint8_t c)
     else
         p->rx_dropped++;
     spin_unlock(&p->lock);
-    hvm_vcpu_kick(d->vcpu[0]);
+    vcpu_kick(d->vcpu[0]);
 }
 
 /* Typed input waits in the ring until the 16-byte UART FIFO has room, so a

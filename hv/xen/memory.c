@@ -2,6 +2,7 @@
 /* memory_op for translated (HVM/PVH) guests: the memory map, mapping the
  * shared_info page and grant-table frames, reservation queries. */
 #include <hv/errno.h>
+#include <hv/sched.h>
 #include <hv/hvm.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/hypercall.h>
@@ -34,7 +35,7 @@ static void memory_flush_guest_tlbs(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         hvm_ops->set_npt_root(d->vcpu[i], p2m_root(&d->p2m));
-        hvm_vcpu_kick(d->vcpu[i]);
+        vcpu_kick(d->vcpu[i]);
     }
 }
 

@@ -2,6 +2,7 @@
 /* vcpu_op: vcpu_info placement, runstate area, the single-shot timer, and
  * whether a vCPU is up (APs start through INIT/SIPI, as on a PC). */
 #include <hv/errno.h>
+#include <hv/sched.h>
 #include <hv/hvm/platform_internal.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/hypercall.h>
@@ -55,7 +56,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
                        (r.mfn << PAGE_SHIFT) + r.offset);
     spin_unlock(&x->lock);
     if (!rc)
-        hvm_vcpu_kick(v);
+        vcpu_kick(v);
     return rc;
 }
 

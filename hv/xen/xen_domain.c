@@ -2,6 +2,7 @@
 /* Xen-ABI state of a domain: the shared_info page, vcpu_info slots, event
  * channels, the PV console ring, and event upcalls into the guest. */
 #include <hv/errno.h>
+#include <hv/sched.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
@@ -38,7 +39,7 @@ static void evtchn_kick(void *opaque, unsigned int vcpu)
 
     if (vcpu < d->nr_vcpus && d->vcpu[vcpu]) {
         d->vcpu[vcpu]->xen->blocked = false;
-        hvm_vcpu_kick(d->vcpu[vcpu]);
+        vcpu_kick(d->vcpu[vcpu]);
     }
 }
 

@@ -79,7 +79,5 @@ void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_switched_in(struct vcpu *v);
 /* Set up v's device wake-up timer (at creation). */
 void hvm_vcpu_timers_init(struct vcpu *v);
-/* Make the pCPU running v look at it again (new interrupt, shutdown). */
-void hvm_vcpu_kick(struct vcpu *v);
 
 #endif /* HV_HVM_VCPU_H */
