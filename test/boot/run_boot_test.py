@@ -23,7 +23,7 @@ def qemu_command(sc, build, iso_dir):
            "-accel", "tcg", "-smp", str(sc["smp"]), "-m", sc["mem"],
            "-device", "intel-iommu", "-display", "none", "-no-reboot",
            "-serial", "stdio", "-monitor", "none",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"] + sc.get("qemu", [])
     elf = os.path.join(build, "mica.elf")
     if sc["modules"]:
         cmd += ["-initrd", ",".join(module_arg(m, build) for m in sc["modules"])]

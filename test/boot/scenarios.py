@@ -16,6 +16,7 @@ Fields
   cpu      QEMU -cpu model (default: the reference EPYC with SVM and NPT)
   modules  boot modules: "guest:<name> <domain options> [-- <guest cmdline>]"
            for test/guests kernels, "linux:<file> ..." for build/linux files
+  qemu     more QEMU arguments (optional)
 """
 
 EPYC = "EPYC,+svm,+npt"
