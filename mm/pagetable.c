@@ -233,7 +233,7 @@ int pt_map(struct pt_ctx *pt, vaddr_t va, paddr_t pa, uint64_t size,
     if (pa > PT_PA_LIMIT || size > PT_PA_LIMIT - pa)
         return -EINVAL;
     return pt_map_range(pt, pt->root, PT_LEVELS, va, pa, size,
-                        PTE_P | (flags & PTE_FLAGS_MASK));
+                        PTE_P | (flags & PTE_FLAGS_MASK) | pt->leaf_attrs);
 }
 
 int pt_unmap(struct pt_ctx *pt, vaddr_t va, uint64_t size)

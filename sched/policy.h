@@ -27,9 +27,13 @@ uint64_t policy_enqueue_woken(struct scheduler *s, struct sched_unit *u);
 /* The best-priority unit above `floor` queued on another pCPU and allowed
  * on cpu, or NULL. policy_steal also dequeues it and counts the steal. */
 struct sched_unit *policy_steal_peek(const struct scheduler *s, unsigned int cpu,
-                                    enum sched_pri floor);
+                                     enum sched_pri floor);
 struct sched_unit *policy_steal(struct scheduler *s, unsigned int cpu,
-                               enum sched_pri floor);
+                                enum sched_pri floor);
+
+/* The best queued unit allowed on cpu across all queues (priority, then
+ * longest wait), dequeued; NULL if none. */
+struct sched_unit *policy_take_best(struct scheduler *s, unsigned int cpu);
 
 /* Dequeue u and make it cpu's current unit. */
 void policy_run(struct scheduler *s, unsigned int cpu, struct sched_unit *u);

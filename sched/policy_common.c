@@ -144,7 +144,7 @@ static struct sched_unit *first_allowed(const struct scheduler *s, unsigned int 
 
 /* Scan starting after cpu so that idle pCPUs do not all raid pCPU 0. */
 struct sched_unit *policy_steal_peek(const struct scheduler *s, unsigned int cpu,
-                                    enum sched_pri floor)
+                                     enum sched_pri floor)
 {
     struct sched_unit *best = NULL, *u;
     unsigned int i, c;
@@ -160,8 +160,50 @@ struct sched_unit *policy_steal_peek(const struct scheduler *s, unsigned int cpu
     return best;
 }
 
+/* a runs before b: higher priority; as high, one entitled to a whole
+ * pCPU (it cannot make up lost time later); then more credit (the one
+ * furthest behind its share); then queued earlier (charged_ns of a
+ * queued unit is when it was queued). Round robin leaves credit at 0. */
+static bool runs_before(const struct sched_unit *a, const struct sched_unit *b)
+{
+    if (!b || a->pri != b->pri)
+        return !b || a->pri > b->pri;
+    if (a->full != b->full)
+        return a->full;
+    if (a->credit != b->credit)
+        return a->credit > b->credit;
+    return a->charged_ns < b->charged_ns;
+}
+
+/*
+ * The unit cpu should run next from all queues, wherever it is queued.
+ * Looking at every queued unit on each pick makes the per-pCPU queues
+ * behave as one, so shares do not depend on where units happen to be
+ * queued, and running the unit with the most credit first lets a heavy
+ * domain use its whole share instead of waiting its FIFO turn. With the
+ * few pCPUs and vCPUs Mica targets the scan is cheap. Dequeued, and
+ * counted as a steal when it came from another pCPU.
+ */
+struct sched_unit *policy_take_best(struct scheduler *s, unsigned int cpu)
+{
+    struct sched_unit *best = NULL;
+
+    for (unsigned int c = 0; c < s->nr_cpus && c < MAX_CPUS; c++) {
+        if (!s->cpu[c].online)
+            continue;
+        for (struct sched_unit *u = s->cpu[c].head; u; u = u->next)
+            if ((policy_unit_cpus(s, u) & (1ULL << cpu)) && runs_before(u, best))
+                best = u;
+    }
+    if (best && best->cpu != cpu)
+        s->nr_steals++;
+    if (best)
+        runq_remove(s, best);
+    return best;
+}
+
 struct sched_unit *policy_steal(struct scheduler *s, unsigned int cpu,
-                               enum sched_pri floor)
+                                enum sched_pri floor)
 {
     struct sched_unit *u = policy_steal_peek(s, cpu, floor);
 

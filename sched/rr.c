@@ -26,8 +26,8 @@ static void rr_remove(struct scheduler *s, struct sched_unit *u)
 
 static uint64_t rr_wake(struct scheduler *s, struct sched_unit *u, uint64_t now)
 {
-    (void)now;
     u->pri = SCHED_PRI_UNDER;
+    u->charged_ns = now; /* queued since: the longest waiting runs first */
     return policy_enqueue_woken(s, u);
 }
 
@@ -42,12 +42,11 @@ static struct sched_unit *rr_pick(struct scheduler *s, unsigned int cpu, uint64_
 {
     struct sched_unit *prev = s->cpu[cpu].curr, *next;
 
-    (void)now;
-    if (prev && prev->state == SCHED_RUNNING)
+    if (prev && prev->state == SCHED_RUNNING) {
+        prev->charged_ns = now;
         runq_insert(s, cpu, prev);
-    next = runq_peek(s, cpu);
-    if (!next)
-        next = policy_steal(s, cpu, SCHED_PRI_IDLE);
+    }
+    next = policy_take_best(s, cpu); /* the longest waiting, from any queue */
     policy_run(s, cpu, next);
     *slice_ns = s->tslice_ns;
     return next;

@@ -10,6 +10,7 @@
  * it waits for its next one, so there is no cycle).
  */
 #include <hv/domain.h>
+#include <hv/hvm.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
@@ -70,6 +71,8 @@ static void switch_out(struct vcpu *prev)
     bool gone = prev->sched.dead;
 
     fpu_save(prev);
+    if (hvm_ops->vcpu_unload)
+        hvm_ops->vcpu_unload(prev); /* VMX: VMCLEAR here, not from afar */
     __atomic_store_n(&prev->sched.ctx_cpu, -1, __ATOMIC_RELEASE);
     if (gone)
         domain_vcpus_gone(prev->domain);

@@ -18,7 +18,9 @@ bool hvm_cpu_enable(void)
 {
     int rc;
 
-    hvm_ops = &svm_ops;
+    /* AMD reports SVM in CPUID 8000_0001h ECX bit 2; anything else tries
+     * VT-x, whose cpu_enable explains what is missing. */
+    hvm_ops = cpuid(0x80000001).ecx & (1U << 2) ? &svm_ops : &vmx_ops;
     rc = hvm_ops->cpu_enable();
     if (smp_processor_id() == 0)
         hvm_ok = !rc;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* vcpu_op: vcpu_info placement, runstate area, the single-shot timer. */
+/* vcpu_op: vcpu_info placement, runstate area, the single-shot timer, and
+ * whether a vCPU is up (APs start through INIT/SIPI, as on a PC). */
 #include <hv/errno.h>
 #include <hv/hvm/platform_internal.h>
 #include <hv/hvm/vcpu.h>
@@ -12,33 +13,50 @@
 
 #define XEN_ETIME 62
 
+/* Point v at its new vcpu_info: the current content is copied, then every
+ * selector bit is set and an upcall raised so that no event in flight is
+ * lost, as Xen does. v may be running on its own pCPU (Linux registers an
+ * AP's before starting it, but nothing forces a guest to), so the pointer
+ * is published whole; it always names memory the domain owns until it is
+ * destroyed (ballooned-out frames are freed only then). */
+static void vcpu_info_move(struct vcpu *v, struct vcpu_info *nvi, uint64_t gpa)
+{
+    memcpy(nvi, v->xen->vinfo, sizeof(*nvi));
+    nvi->evtchn_pending_sel = ~0ULL;
+    nvi->evtchn_upcall_pending = 1;
+    __atomic_store_n(&v->xen->vinfo, nvi, __ATOMIC_RELEASE);
+    v->xen->vinfo_gpa = gpa;
+    xen_vcpu_info_changed(v);
+}
+
 /*
  * Move v's vcpu_info to a frame of guest RAM (Linux does this for every
- * vCPU). The current content is copied, then every selector bit is set
- * and an upcall raised so that no event in flight is lost, as Xen does.
+ * vCPU, each AP's from the CPU that starts it). Once only per vCPU; the
+ * domain lock makes two vCPUs registering the same one take turns.
  */
 static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
 {
+    struct xen_domain *x = v->domain->xen;
     struct vcpu_register_vcpu_info r;
-    struct vcpu_info *nvi;
     paddr_t pa;
+    long rc = 0;
 
     if (copy_from_guest(caller, &r, arg, sizeof(r)))
         return -EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
         return -EINVAL;
-    if (v->xen->vinfo_gpa || r.mfn >> 40 ||
-        p2m_translate(&v->domain->p2m, r.mfn << PAGE_SHIFT, &pa))
+    if (r.mfn >> 40 || p2m_translate(&v->domain->p2m, r.mfn << PAGE_SHIFT, &pa))
         return -EINVAL;
-    nvi = (struct vcpu_info *)((char *)__va(pa) + r.offset);
-    memcpy(nvi, v->xen->vinfo, sizeof(*nvi));
-    nvi->evtchn_pending_sel = ~0ULL;
-    nvi->evtchn_upcall_pending = 1;
-    v->xen->vinfo = nvi;
-    v->xen->vinfo_gpa = (r.mfn << PAGE_SHIFT) + r.offset;
-    xen_vcpu_info_changed(v);
-    hvm_vcpu_kick(v);
-    return 0;
+    spin_lock(&x->lock);
+    if (v->xen->vinfo_gpa)
+        rc = -EINVAL;
+    else
+        vcpu_info_move(v, (struct vcpu_info *)((char *)__va(pa) + r.offset),
+                       (r.mfn << PAGE_SHIFT) + r.offset);
+    spin_unlock(&x->lock);
+    if (!rc)
+        hvm_vcpu_kick(v);
+    return rc;
 }
 
 static long register_runstate(struct vcpu *caller, struct vcpu *v, uint64_t arg)
@@ -78,6 +96,13 @@ static long set_singleshot(struct vcpu *caller, struct vcpu *v, uint64_t arg)
     return xen_set_singleshot(v, t.timeout_abs_ns, t.flags & 1 /* VCPU_SSHOTTMR_future */);
 }
 
+/* Xen's !_VPF_down: vCPU 0 from creation, an AP once a Startup IPI has
+ * started it (it never goes down again: VCPUOP_down is not offered). */
+static long vcpu_is_up(const struct vcpu *v)
+{
+    return !__atomic_load_n(&v->wait_for_sipi, __ATOMIC_ACQUIRE);
+}
+
 long do_vcpu_op(struct vcpu *v, struct hypercall_args *args)
 {
     uint64_t id = args->a[1];
@@ -89,7 +114,7 @@ long do_vcpu_op(struct vcpu *v, struct hypercall_args *args)
     switch (args->a[0]) {
     case VCPUOP_register_vcpu_info: return register_vcpu_info(v, t, args->a[2]);
     case VCPUOP_register_runstate_memory_area: return register_runstate(v, t, args->a[2]);
-    case VCPUOP_is_up: return id == 0; /* APs are not started yet */
+    case VCPUOP_is_up: return vcpu_is_up(t);
     case VCPUOP_set_singleshot_timer: return set_singleshot(v, t, args->a[2]);
     case VCPUOP_stop_singleshot_timer:
         if (t != v)

@@ -98,10 +98,14 @@ struct hvm_ops {
     unsigned int (*cpl)(struct vcpu *v);
     void (*set_tsc_offset)(struct vcpu *v, int64_t offset);
     void (*set_npt_root)(struct vcpu *v, paddr_t root);
+    /* Optional (NULL: nothing to do). Called on the pCPU v last ran on
+     * before v runs on another one; VMX flushes its VMCS there. */
+    void (*vcpu_unload)(struct vcpu *v);
 };
 
 extern const struct hvm_ops *hvm_ops;
 extern const struct hvm_ops svm_ops;
+extern const struct hvm_ops vmx_ops;
 
 /* Choose and enable the backend for this CPU; false if HVM is unavailable. */
 bool hvm_cpu_enable(void);

@@ -22,6 +22,7 @@ struct p2m_view_ops {
 };
 
 extern const struct p2m_view_ops npt_view_ops;
+extern const struct p2m_view_ops ept_view_ops;
 
 /*
  * Design: the p2m holds guest RAM only, as blocks of machine frames; device

@@ -36,6 +36,8 @@ struct pt_ctx {
     void *(*phys_to_virt)(void *opaque, paddr_t pa);
     void *opaque;
     bool allow_1g;                      /* CPU supports 1 GiB pages */
+    uint64_t leaf_attrs;                /* OR'ed into every leaf as given (EPT
+                                         * memory type); 0 for x86 tables */
 };
 
 /*

@@ -76,6 +76,7 @@ struct sched_unit {
     uint64_t charged_ns;         /* start_ns or the last tick it was charged at */
     bool parked;                 /* capped and out of credit: not runnable */
     bool active;                 /* took part in the last accounting period */
+    bool full;                   /* entitled to a whole pCPU: never OVER */
 };
 
 /* The scheduler's view of one domain. */

@@ -18,7 +18,8 @@
 #define XEN_GNTTAB_MAX_FRAMES 64 /* Xen's default max_grant_frames */
 
 struct xen_vcpu {
-    struct vcpu_info *vinfo;     /* active vcpu_info in hypervisor view */
+    struct vcpu_info *vinfo;     /* active vcpu_info in hypervisor view;
+                                  * see struct xen_domain's Locking */
     uint64_t vinfo_gpa;          /* registered location, 0 = legacy slot */
     uint64_t runstate_gva;       /* registered runstate area, 0 = none */
     uint64_t time_gva;           /* registered secondary time area, 0 = none */
@@ -39,8 +40,10 @@ struct xen_gnttab {
 };
 
 /*
- * Locking: lock protects params, the shared-info mapping and the console
- * ring bookkeeping; event channel state has its own locks (hv/evtchn.h).
+ * Locking: lock protects params, the shared-info mapping, the console
+ * ring bookkeeping and each vCPU's vcpu_info registration (vinfo is
+ * written under it and read without it: the pointer is stored atomically).
+ * Event channel state has its own locks (hv/evtchn.h), taken inside it.
  */
 struct xen_domain {
     spinlock_t lock;

@@ -20,10 +20,12 @@ MEM_MIB = {"128M": 128, "256M": 256, "4G": 4096}
 
 def qemu_command(sc, build, iso_dir):
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-cpu", sc["cpu"],
-           "-accel", "tcg", "-smp", str(sc["smp"]), "-m", sc["mem"],
+           "-accel", sc["accel"], "-smp", str(sc["smp"]), "-m", sc["mem"],
            "-device", "intel-iommu", "-display", "none", "-no-reboot",
            "-serial", "stdio", "-monitor", "none",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"] + sc.get("qemu", [])
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if sc["accel"] == "tcg":
+        cmd += sc.get("qemu", [])  # TCG options such as -icount
     elf = os.path.join(build, "mica.elf")
     if sc["modules"]:
         cmd += ["-initrd", ",".join(module_arg(m, build) for m in sc["modules"])]
@@ -226,6 +228,31 @@ def run(sc, build):
     return errors, lines, log_path
 
 
+SKIP = 77  # ctest SKIP_RETURN_CODE of the vendor=intel rows
+
+
+def read_text(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def vmx_unavailable():
+    """Why this machine cannot execute a VMX guest hypervisor, or None.
+    QEMU's TCG does not emulate VT-x; KVM runs one only on an Intel host
+    whose kvm_intel module has nested virtualization enabled."""
+    if not os.path.exists("/dev/kvm"):
+        return "no /dev/kvm (QEMU TCG does not emulate VT-x)"
+    if " vmx" not in (read_text("/proc/cpuinfo") or ""):
+        return "host CPU lacks VMX (QEMU TCG does not emulate VT-x)"
+    nested = (read_text("/sys/module/kvm_intel/parameters/nested") or "N").strip()
+    if nested not in ("Y", "y", "1"):
+        return "kvm_intel nested virtualization is off (nested=%s)" % nested
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--build", required=True, help="build directory with mica.elf")
@@ -239,6 +266,11 @@ def main():
     if not sc:
         print(f"unknown scenario {a.scenario!r}", file=sys.stderr)
         return 2
+    if sc["vendor"] == "intel":
+        reason = vmx_unavailable()
+        if reason:
+            print(f"SKIP boot.{sc['name']}: {reason}")
+            return SKIP
     errors, lines, log_path = run(sc, a.build)
     if errors:
         print(f"FAIL boot.{sc['name']}:")

@@ -20,8 +20,8 @@ static struct sim_unit *sim_of(struct sched_unit *u)
 static void sim_error(struct sim *sim, const char *what, const struct sched_unit *u)
 {
     if (sim->errors++ < 10)
-        fprintf(stderr, "sim t=%llu: %s (d%u.v%u)\n", (unsigned long long)sim->now,
-                what, u ? u->sdom->domid : 0, u ? u->vcpu_id : 0);
+        fprintf(stderr, "sim t=%llu: %s (d%u.v%u)\n", (unsigned long long)sim->now, what,
+                u ? u->sdom->domid : 0, u ? u->vcpu_id : 0);
 }
 
 void sim_init(struct sim *sim, const struct sched_ops *ops, unsigned int nr_cpus)
@@ -259,6 +259,13 @@ void sim_run(struct sim *sim, uint64_t ns)
     sim_step(sim, sim->now);
     while (sim->now < end)
         sim_step(sim, sim_next_event(sim, end));
+}
+
+uint64_t sim_max_wait(const struct sim *sim, const struct sim_unit *su)
+{
+    uint64_t now = su->ready ? sim->now - su->ready_since : 0;
+
+    return MAX(now, su->max_wait_ns);
 }
 
 double sim_share(const struct sim *sim, const struct sim_unit *su)

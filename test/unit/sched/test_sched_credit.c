@@ -7,7 +7,7 @@
 
 #include "sim.h"
 
-#define SECONDS(n) ((uint64_t)(n) * 1000 * SIM_MS)
+#define SECONDS(n) ((uint64_t)(n)*1000 * SIM_MS)
 
 static struct sim sim;
 
@@ -17,8 +17,8 @@ static void cpu_bound(unsigned int n, const unsigned int *weight, const unsigned
     unsigned int i;
 
     for (i = 0; i < n; i++)
-        sim_start(&sim, sim_unit(&sim, sim_domain(&sim, weight[i], cap ? cap[i] : 0), 0,
-                                 0, 0));
+        sim_start(&sim,
+                  sim_unit(&sim, sim_domain(&sim, weight[i], cap ? cap[i] : 0), 0, 0, 0));
 }
 
 static void expect_share(unsigned int i, double want, double tol)
@@ -31,8 +31,8 @@ static void expect_share(unsigned int i, double want, double tol)
 
 static void test_shares_follow_weights_2cpus(void **state)
 {
-    static const unsigned int w[] = { 256, 256, 512, 1024 };
-    static const double want[] = { 12.5, 12.5, 25, 50 };
+    static const unsigned int w[] = {256, 256, 512, 1024};
+    static const double want[] = {12.5, 12.5, 25, 50};
     unsigned int i;
 
     (void)state;
@@ -47,7 +47,7 @@ static void test_shares_follow_weights_2cpus(void **state)
 
 static void test_shares_follow_weights_1cpu(void **state)
 {
-    static const unsigned int w[] = { 100, 300 };
+    static const unsigned int w[] = {100, 300};
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 1);
@@ -79,7 +79,7 @@ static void test_shares_per_domain_not_per_vcpu(void **state)
 
 static void test_adjust_takes_effect(void **state)
 {
-    static const unsigned int w[] = { 256, 256 };
+    static const unsigned int w[] = {256, 256};
     uint64_t before;
 
     (void)state;
@@ -103,7 +103,7 @@ static double pcpu_share(const struct sim_unit *su)
 
 static void test_cap_holds_on_idle_machine(void **state)
 {
-    static const unsigned int w[] = { 256 }, cap[] = { 25 };
+    static const unsigned int w[] = {256}, cap[] = {25};
     struct sched_domain *sd;
 
     (void)state;
@@ -124,7 +124,7 @@ static void test_cap_holds_on_idle_machine(void **state)
 
 static void test_cap_holds_next_to_competitors(void **state)
 {
-    static const unsigned int w[] = { 256, 256, 256 }, cap[] = { 25, 0, 0 };
+    static const unsigned int w[] = {256, 256, 256}, cap[] = {25, 0, 0};
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 1);
@@ -134,7 +134,7 @@ static void test_cap_holds_next_to_competitors(void **state)
     expect_share(1, 75.5, 1);
     /* Above the uncapped fair share (1/3 of a pCPU) the cap does not bind. */
     sim_init(&sim, &sched_credit_ops, 1);
-    cpu_bound(3, w, (const unsigned int[]){ 50, 0, 0 });
+    cpu_bound(3, w, (const unsigned int[]){50, 0, 0});
     sim_run(&sim, SECONDS(10));
     expect_share(0, 33.3, 2);
 }
@@ -143,7 +143,7 @@ static void test_cap_holds_next_to_competitors(void **state)
  * pCPUs; its worst wake-to-run latency. */
 static void test_boost_wakes_fast(void **state)
 {
-    static const unsigned int w[] = { 256, 256, 256, 256 };
+    static const unsigned int w[] = {256, 256, 256, 256};
     struct sim_unit *io;
 
     (void)state;
@@ -160,27 +160,126 @@ static void test_boost_wakes_fast(void **state)
     assert_int_equal(sim.errors, 0);
 }
 
+/* 1 vs 65535 alone, then with a second heavy unit. */
 static void test_no_starvation_extreme_weights(void **state)
 {
-    static const unsigned int w[] = { 1, SCHED_MAX_WEIGHT, SCHED_MAX_WEIGHT };
-    unsigned int i;
+    static const unsigned int w[] = {1, SCHED_MAX_WEIGHT, SCHED_MAX_WEIGHT};
+    unsigned int i, n;
+
+    (void)state;
+    for (n = 2; n <= 3; n++) {
+        sim_init(&sim, &sched_credit_ops, 1);
+        cpu_bound(n, w, NULL);
+        sim_run(&sim, SECONDS(10));
+        for (i = 0; i < n; i++) {
+            printf("  unit %u: %.2f%%, longest wait %llu ms\n", i,
+                   sim_share(&sim, &sim.unit[i]),
+                   (unsigned long long)(sim_max_wait(&sim, &sim.unit[i]) / SIM_MS));
+            assert_true(sim_max_wait(&sim, &sim.unit[i]) <= 34 * SCHED_DEFAULT_TSLICE_NS);
+        }
+        /* Starvation relief, not a fair share: the heavy units still dominate. */
+        assert_true(sim_share(&sim, &sim.unit[0]) < 10);
+    }
+}
+
+/* A domain that cannot use its weighted share (one vCPU, weight 8 of 11
+ * on two pCPUs) leaves the rest to the others by weight: 1:2 of a pCPU. */
+static void test_unused_share_redistributed(void **state)
+{
+    static const unsigned int w[] = {100, 200, 800};
+
+    (void)state;
+    sim_init(&sim, &sched_credit_ops, 2);
+    cpu_bound(3, w, NULL);
+    sim_run(&sim, SECONDS(10));
+    expect_share(0, 16.7, 2);
+    expect_share(1, 33.3, 2);
+    expect_share(2, 50, 2);
+}
+
+/* A unit that ran little while active does not bank credit: once it turns
+ * CPU-bound it gets its weighted quarter, not half or more on savings. */
+static void test_idle_units_do_not_hoard(void **state)
+{
+    static const unsigned int w[] = {768};
+    struct sim_unit *io;
+    uint64_t before;
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 1);
-    cpu_bound(3, w, NULL);
-    sim_run(&sim, SECONDS(10));
+    cpu_bound(1, w, NULL);
+    io = sim_unit(&sim, sim_domain(&sim, 256, 0), SIM_MS, 29 * SIM_MS, 0);
+    sim_start(&sim, io);
+    sim_run(&sim, SECONDS(5));
+    io->run_ns = 0; /* CPU-bound from its next wake on */
+    before = io->runtime_ns;
+    sim_run(&sim, SECONDS(1));
+    printf("  turned CPU-bound: %llu ms of 1000\n",
+           (unsigned long long)((io->runtime_ns - before) / SIM_MS));
+    assert_true(io->runtime_ns - before < 320 * SIM_MS);
+    assert_true(io->runtime_ns - before > 200 * SIM_MS);
+}
+
+/* A unit that used more than its share while others could not compete
+ * (they were pinned to the other pCPU) owes at most a period once they can. */
+static void test_debt_is_bounded(void **state)
+{
+    uint64_t before[3];
+    unsigned int i;
+
+    (void)state;
+    sim_init(&sim, &sched_credit_ops, 2);
+    for (i = 0; i < 3; i++)
+        sim_start(&sim, sim_unit(&sim, sim_domain(&sim, 256, 0), 0, 0, i < 2 ? 1 : 0));
+    sim_run(&sim, SECONDS(5));
+    sim.unit[0].u.affinity = ~0ULL;
+    for (i = 0; i < 3; i++)
+        before[i] = sim.unit[i].runtime_ns;
+    sim_run(&sim, SECONDS(3));
     for (i = 0; i < 3; i++) {
-        printf("  unit %u: %.2f%%, longest wait %llu ms\n", i, sim_share(&sim, &sim.unit[i]),
-               (unsigned long long)(sim.unit[i].max_wait_ns / SIM_MS));
-        assert_true(sim.unit[i].max_wait_ns <= 10 * SCHED_DEFAULT_TSLICE_NS);
+        printf("  unit %u: %llu ms of 6000\n", i,
+               (unsigned long long)((sim.unit[i].runtime_ns - before[i]) / SIM_MS));
+        assert_true(sim.unit[i].runtime_ns - before[i] > 1800 * SIM_MS);
     }
-    /* Starvation relief, not a fair share: the heavy units still dominate. */
-    assert_true(sim_share(&sim, &sim.unit[0]) < 10);
+}
+
+/* An offline vCPU takes no part of its domain's share. */
+static void test_offline_vcpus_take_no_share(void **state)
+{
+    static const unsigned int w[] = {256};
+    struct sched_domain *sd;
+
+    (void)state;
+    sim_init(&sim, &sched_credit_ops, 1);
+    sd = sim_domain(&sim, 768, 0);
+    sim_start(&sim, sim_unit(&sim, sd, 0, 0, 0));
+    sim_unit(&sim, sd, 0, 0, 0);
+    cpu_bound(1, w, NULL);
+    sim_run(&sim, SECONDS(10));
+    expect_share(0, 75, 2);
+    expect_share(2, 25, 2);
+}
+
+/* A unit that ran during a period but is blocked when it ends (5 ms of
+ * every 29) is still paid, so it stays UNDER and is boosted on wake. */
+static void test_blocked_at_accounting_still_paid(void **state)
+{
+    static const unsigned int w[] = {256, 256};
+    struct sim_unit *io;
+
+    (void)state;
+    sim_init(&sim, &sched_credit_ops, 1);
+    io = sim_unit(&sim, sim_domain(&sim, 256, 0), 5 * SIM_MS, 24 * SIM_MS, 0);
+    sim_start(&sim, io);
+    cpu_bound(2, w, NULL);
+    sim_run(&sim, SECONDS(10));
+    assert_true(io->nr_wakes > 300);
+    assert_true(io->max_wake_lat_ns <= SIM_MS);
 }
 
 static void test_dump_lists_domains(void **state)
 {
-    static const unsigned int w[] = { 256, 512 }, cap[] = { 0, 40 };
+    static const unsigned int w[] = {256, 512}, cap[] = {0, 40};
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 2);
@@ -200,9 +299,14 @@ int main(void)
         cmocka_unit_test(test_shares_follow_weights_1cpu),
         cmocka_unit_test(test_shares_per_domain_not_per_vcpu),
         cmocka_unit_test(test_adjust_takes_effect),
+        cmocka_unit_test(test_unused_share_redistributed),
+        cmocka_unit_test(test_idle_units_do_not_hoard),
+        cmocka_unit_test(test_debt_is_bounded),
         cmocka_unit_test(test_cap_holds_on_idle_machine),
         cmocka_unit_test(test_cap_holds_next_to_competitors),
         cmocka_unit_test(test_boost_wakes_fast),
+        cmocka_unit_test(test_blocked_at_accounting_still_paid),
+        cmocka_unit_test(test_offline_vcpus_take_no_share),
         cmocka_unit_test(test_no_starvation_extreme_weights),
         cmocka_unit_test(test_dump_lists_domains),
     };

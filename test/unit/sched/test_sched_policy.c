@@ -41,23 +41,45 @@ static void test_idle_cpu_steals_within_a_tick(void **state)
     assert_int_equal(sim.errors, 0);
 }
 
+/* Two units pinned to pCPU 0 next to an idle pCPU 1, plus one that may
+ * go anywhere: the idle pCPU must take only the roam one. */
 static void test_affinity_respected(void **state)
 {
-    struct sim_unit *pinned;
+    struct sim_unit *a, *b, *roam;
 
     sim_init(&sim, ops_of(state), 2);
-    pinned = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 0, 0, 1);
-    pinned->u.cpu = 1; /* last ran on a pCPU it may no longer use */
-    sim_start(&sim, pinned);
-    sim_start(&sim, hog());
-    sim_start(&sim, hog());
-    sim_start(&sim, sim_unit(&sim, sim_domain(&sim, 256, 0), 2 * SIM_MS, SIM_MS, 0));
+    a = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 0, 0, 1);
+    b = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 0, 0, 1);
+    roam = sim_unit(&sim, sim_domain(&sim, SCHED_DEFAULT_WEIGHT, 0), 2 * SIM_MS,
+                    3 * SIM_MS, 0);
+    b->u.cpu = 1; /* last ran on a pCPU it may no longer use */
+    sim_start(&sim, a);
+    sim_start(&sim, b);
+    sim_start(&sim, roam);
     sim_run(&sim, 5000 * SIM_MS);
-    assert_int_equal(pinned->ran_on, 1);
-    assert_true(pinned->runtime_ns > 500 * SIM_MS);
-    /* The others did move, so the pin is what kept the first one home. */
-    assert_int_equal(sim.unit[1].ran_on | sim.unit[2].ran_on | sim.unit[3].ran_on, 3);
+    assert_int_equal(a->ran_on, 1);
+    assert_int_equal(b->ran_on, 1);
+    assert_true(a->runtime_ns > 2000 * SIM_MS && b->runtime_ns > 2000 * SIM_MS);
+    assert_true(roam->ran_on & 2);
     assert_int_equal(sim.errors, 0);
+}
+
+/* A waking unit whose last pCPU is busy goes straight to an idle one. */
+static void test_wake_prefers_idle_cpu(void **state)
+{
+    struct sim_unit *a, *b;
+
+    sim_init(&sim, ops_of(state), 2);
+    a = hog();
+    b = hog();
+    b->u.cpu = 0;
+    sim_start(&sim, a);
+    sim_run(&sim, 5 * SIM_MS);
+    sim_start(&sim, b);
+    sim_run(&sim, SIM_MS);
+    assert_ptr_equal(sim.s.cpu[1].curr, &b->u);
+    assert_int_equal(b->max_wake_lat_ns, 0);
+    assert_int_equal(sim.s.nr_steals, 0);
 }
 
 static void test_pause_dequeues(void **state)
@@ -140,8 +162,8 @@ static void test_rr_ignores_weights(void **state)
     assert_non_null(strstr(test_log, "sched rr"));
 }
 
-#define BOTH(t)                                                                    \
-    cmocka_unit_test_prestate(t, (void *)&sched_credit_ops),                      \
+#define BOTH(t)                                                                          \
+    cmocka_unit_test_prestate(t, (void *)&sched_credit_ops),                             \
         cmocka_unit_test_prestate(t, (void *)&sched_rr_ops)
 
 int main(void)
@@ -149,6 +171,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         BOTH(test_idle_cpu_steals_within_a_tick),
         BOTH(test_affinity_respected),
+        BOTH(test_wake_prefers_idle_cpu),
         BOTH(test_pause_dequeues),
         BOTH(test_offline_never_runs),
         cmocka_unit_test(test_boost_discriminates),

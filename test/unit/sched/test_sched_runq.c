@@ -7,7 +7,7 @@
 #include <hv/sched.h>
 
 static struct scheduler s;
-static struct sched_domain dom = { .domid = 1 };
+static struct sched_domain dom = {.domid = 1};
 static struct sched_unit u[6];
 
 static int setup(void **state)
@@ -41,10 +41,10 @@ static void expect_queue(unsigned int cpu, const int *want)
 
 static void test_priority_then_fifo(void **state)
 {
-    static const enum sched_pri pri[6] = { SCHED_PRI_OVER, SCHED_PRI_UNDER,
-                                           SCHED_PRI_BOOST, SCHED_PRI_UNDER,
-                                           SCHED_PRI_OVER, SCHED_PRI_BOOST };
-    static const int want[] = { 2, 5, 1, 3, 0, 4, -1 };
+    static const enum sched_pri pri[6] = {SCHED_PRI_OVER,  SCHED_PRI_UNDER,
+                                          SCHED_PRI_BOOST, SCHED_PRI_UNDER,
+                                          SCHED_PRI_OVER,  SCHED_PRI_BOOST};
+    static const int want[] = {2, 5, 1, 3, 0, 4, -1};
     unsigned int i;
 
     (void)state;
@@ -58,7 +58,7 @@ static void test_priority_then_fifo(void **state)
 
 static void test_remove_head_middle_tail(void **state)
 {
-    static const int after[] = { 1, 3, -1 };
+    static const int after[] = {1, 3, -1};
     unsigned int i;
 
     (void)state;
@@ -78,8 +78,8 @@ static void test_remove_head_middle_tail(void **state)
 
 static void test_reinsert_moves_to_tail(void **state)
 {
-    static const int want[] = { 1, 2, 0, -1 };
-    static const int moved[] = { 2, 0, -1 };
+    static const int want[] = {1, 2, 0, -1};
+    static const int moved[] = {2, 0, -1};
     unsigned int i;
 
     (void)state;

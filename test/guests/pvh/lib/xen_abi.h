@@ -152,6 +152,7 @@ struct vcpu_register_vcpu_info {
 #define EVTCHNOP_status 5
 #define EVTCHNOP_alloc_unbound 6
 #define EVTCHNOP_bind_ipi 7
+#define EVTCHNOP_bind_vcpu 8
 #define EVTCHNOP_unmask 9
 #define EVTCHN_2L_NR_CHANNELS 4096 /* 64 words of 64 bits */
 #define VIRQ_TIMER 0
@@ -181,6 +182,11 @@ struct evtchn_bind_virq {
 struct evtchn_bind_ipi {
     uint32_t vcpu; /* IN */
     uint32_t port; /* OUT */
+};
+
+struct evtchn_bind_vcpu {
+    uint32_t port; /* IN: an unbound, interdomain or global-VIRQ port */
+    uint32_t vcpu; /* IN: the vCPU its events go to from now on */
 };
 
 struct evtchn_port_op {
