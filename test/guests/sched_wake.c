@@ -7,7 +7,6 @@
 #include "apic.h"
 #include "guest.h"
 #include "pc.h"
-#include "traps.h"
 
 const char test_name[] = "sched_wake";
 
@@ -38,22 +37,6 @@ struct lateness {
     uint64_t hist[ARRAY_SIZE(bucket_name)];
 };
 
-static volatile unsigned int ticks;
-static volatile uint64_t fired_tsc;
-
-static void timer_handler(struct trap_frame *f)
-{
-    (void)f;
-    fired_tsc = rdtsc();
-    ticks++;
-    lapic_eoi();
-}
-
-static void spurious_handler(struct trap_frame *f)
-{
-    (void)f;
-}
-
 static void account(struct lateness *l, uint64_t late_us, uint64_t at)
 {
     unsigned int b = 0;
@@ -76,19 +59,20 @@ static void account(struct lateness *l, uint64_t late_us, uint64_t at)
  * write, so an exit for that write shows as lateness, never as earliness. */
 static void sleep_once(struct lateness *l, uint32_t count, uint64_t period_us)
 {
-    unsigned int seen = ticks;
+    unsigned int seen = lapic_timer_irqs;
     uint64_t t_arm = rdtsc(), hang = us_to_tsc(HANG_US), fired, due;
 
     lapic_write(APIC_TMICT, count);
-    while (ticks == seen) {
+    while (lapic_timer_irqs == seen) {
         sti_hlt();
         cli();
-        if (ticks == seen)
+        if (lapic_timer_irqs == seen)
             l->stray++;
-        CHECK(rdtsc() - t_arm < hang, "no timer interrupt %u us after arming a %llu us "
-              "one-shot", HANG_US, (unsigned long long)period_us);
+        CHECK(rdtsc() - t_arm < hang,
+              "no timer interrupt %u us after arming a %llu us one-shot", HANG_US,
+              (unsigned long long)period_us);
     }
-    fired = fired_tsc;
+    fired = lapic_timer_irq_tsc;
     due = t_arm + us_to_tsc(period_us);
     /* The timer counts the same clock as the TSC calibration it was derived
      * from; firing before 95% of the period is an early interrupt, not
@@ -133,9 +117,7 @@ void test_main(void)
           "period_us=%lu: expected %u..%u", period, MIN_PERIOD_US, MAX_PERIOD_US);
     tsc_calibrate_pm(CALIBRATE_MS);
     pic_remap(0x20, 0x28);
-    trap_set_handler(VEC_TIMER, timer_handler);
-    trap_set_handler(VEC_SPURIOUS, spurious_handler);
-    lapic_enable(VEC_SPURIOUS);
+    lapic_timer_stamp_init(VEC_TIMER, VEC_SPURIOUS);
     per_ms = lapic_timer_ticks_per_ms(APIC_TDCR_DIV1);
     CHECK((uint64_t)per_ms * period / 1000 <= 0xffffffffULL && per_ms >= 1000,
           "LAPIC timer at %u ticks/ms: period not representable", per_ms);
