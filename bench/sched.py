@@ -38,6 +38,7 @@ import sched_report as sr  # noqa: E402
 
 MICA_TSC = re.compile(r"\(mica\) TSC: ([0-9.]+) MHz")
 VERDICT = re.compile(r"^\(d\d+\) Test result: SUCCESS$")
+NOT_BUILT = re.compile(r"\(mica\) .*(out of|not created|no free)")
 
 
 class RunError(Exception):
@@ -67,7 +68,9 @@ def boot(a, tag, modules, report, timeout):
     lines = out.splitlines()
     ok = sum(1 for line in lines if VERDICT.match(line))
     if rc != 0 or ok != len(modules):
-        tail = "\n".join("  | " + s for s in lines[-15:])
+        # Mica's reasons for domains it did not build come first.
+        why = [line for line in lines if NOT_BUILT.search(line)][:3]
+        tail = "\n".join("  | " + s for s in why + ["..."] + lines[-10:])
         raise RunError(f"{tag}: exit {rc}, {ok} of {len(modules)} verdicts SUCCESS; "
                        f"log {log}\n{tail}")
     return lines
@@ -104,6 +107,7 @@ def throughput(a, n):
     first_end, last_start = min(v["spin1"] for v in g), max(v["spin0"] for v in g)
     nested = all(last_start <= v["count0"] and v["count1"] <= first_end for v in g)
     return {"domains": n, "rate": sum(rates), "min_rate": min(rates),
+            "spread_s": (last_start - min(v["spin0"] for v in g)) / mhz / 1e6,
             "max_rate": max(rates), "nested": nested, "window_ms": r.window_ms,
             "busy_pcpus": sum(d["run_ms"] for d in r.doms.values()) / r.window_ms,
             "idle_ms": r.idle_ms, "switches": r.switches,
@@ -148,14 +152,14 @@ def print_throughput(a, rows):
           f"QEMU TCG, {a.seconds} s counted per domain, median of {a.runs} run(s)")
     print(f"{'domains':>7} {'chunks/s':>10} {'x 1 dom':>8} {'min/max':>8} "
           f"{'busy pCPUs':>10} {'idle ms':>8} {'switch/s':>8} {'switch ns':>9} "
-          f"{'steals':>6}")
+          f"{'steals':>6} {'starts s':>8}")
     for r in rows:
         rel = f"{r['rate'] / base:.2f}" if base else "-"
         flag = "" if r["nested"] else "  (counting windows not nested: raise --warmup)"
         print(f"{r['domains']:>7} {r['rate']:>10.0f} {rel:>8} "
               f"{r['min_rate'] / r['max_rate']:>8.2f} {r['busy_pcpus']:>10.2f} "
               f"{r['idle_ms']:>8} {r['switches'] * 1000 / r['window_ms']:>8.0f} "
-              f"{r['switch_avg_ns']:>9} {r['steals']:>6}{flag}")
+              f"{r['switch_avg_ns']:>9} {r['steals']:>6} {r['spread_s']:>8.2f}{flag}")
 
 
 def print_wake(rows):
@@ -184,7 +188,7 @@ def parse_args():
     ap.add_argument("--seconds", type=int, default=6, help="counted seconds per guest")
     ap.add_argument("--warmup", type=int, default=2,
                     help="uncounted seconds before and after, plus the build time")
-    ap.add_argument("--build-ms", type=int, default=150,
+    ap.add_argument("--build-ms", type=int, default=50,
                     help="allowance per domain for Mica to build it (default %(default)s)")
     ap.add_argument("--runs", type=int, default=1, help="boots per row (median)")
     ap.add_argument("--mica-args", default="", help="more Mica options, e.g. sched=rr")

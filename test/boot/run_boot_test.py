@@ -24,6 +24,8 @@ def qemu_command(sc, build, iso_dir):
            "-device", "intel-iommu", "-display", "none", "-no-reboot",
            "-serial", "stdio", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if sc["accel"] == "tcg":
+        cmd += sc.get("qemu", [])  # TCG options such as -icount
     elf = os.path.join(build, "mica.elf")
     if sc["modules"]:
         cmd += ["-initrd", ",".join(module_arg(m, build) for m in sc["modules"])]

@@ -21,6 +21,8 @@ Fields
            VMX-capable CPU where the host offers nested VMX and reported as
            skipped, with the reason, elsewhere (run_boot_test.py)
   accel    QEMU -accel (default tcg; the VMX twins use kvm)
+  qemu     more QEMU arguments under TCG, e.g. -icount (optional; rows
+           run under KVM go without)
 """
 
 EPYC = "EPYC,+svm,+npt"

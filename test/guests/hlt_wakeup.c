@@ -4,30 +4,12 @@
 #include "apic.h"
 #include "guest.h"
 #include "pc.h"
-#include "traps.h"
 
 const char test_name[] = "hlt_wakeup";
 
 #define VEC_TIMER 0x40
 #define VEC_SPURIOUS 0xff
 #define SLEEP_US 10000
-
-static volatile unsigned int ticks, spurious;
-static volatile uint64_t fired_tsc;
-
-static void timer_handler(struct trap_frame *f)
-{
-    (void)f;
-    fired_tsc = rdtsc();
-    ticks++;
-    lapic_eoi();
-}
-
-static void spurious_handler(struct trap_frame *f)
-{
-    (void)f;
-    spurious++;
-}
 
 static void test_sleep(uint32_t per_ms)
 {
@@ -37,13 +19,14 @@ static void test_sleep(uint32_t per_ms)
     lapic_write(APIC_LVT_TIMER, VEC_TIMER);
     t0 = rdtsc();
     lapic_write(APIC_TMICT, per_ms * (SLEEP_US / 1000));
-    while (ticks == 0 && rdtsc() - t0 < limit) {
+    while (lapic_timer_irqs == 0 && rdtsc() - t0 < limit) {
         sti_hlt();
         cli();
         wakeups++;
     }
-    CHECK(ticks == 1, "HLT: %u timer interrupts after %u wakeups", ticks, wakeups);
-    us = tsc_to_us(fired_tsc - t0);
+    CHECK(lapic_timer_irqs == 1, "HLT: %u timer interrupts after %u wakeups",
+          lapic_timer_irqs, wakeups);
+    us = tsc_to_us(lapic_timer_irq_tsc - t0);
     info("HLT woke %u time(s); timer of %u us fired after %llu us", wakeups, SLEEP_US,
          (unsigned long long)us);
     CHECK(us >= SLEEP_US * 95 / 100, "HLT: timer of %u us fired after %llu us", SLEEP_US,
@@ -64,13 +47,14 @@ static void test_pending(uint32_t per_ms)
     CHECK(lapic_vector_set(APIC_IRR, VEC_TIMER),
           "timer expired with IF=0 but vector %#x not pending in IRR (TMCCT %#x)",
           VEC_TIMER, lapic_read(APIC_TMCCT));
-    CHECK(ticks == 1, "timer interrupt delivered with IF=0");
+    CHECK(lapic_timer_irqs == 1, "timer interrupt delivered with IF=0");
     info("HLT with the timer interrupt pending (hangs if it is lost)");
     t0 = rdtsc();
     sti_hlt();
     cli();
     us = tsc_to_us(rdtsc() - t0);
-    CHECK(ticks == 2, "HLT with a pending interrupt returned without delivering it");
+    CHECK(lapic_timer_irqs == 2,
+          "HLT with a pending interrupt returned without delivering it");
     CHECK(us < 500000, "HLT with a pending interrupt slept %llu us",
           (unsigned long long)us);
 }
@@ -81,12 +65,10 @@ void test_main(void)
 
     tsc_khz();
     pic_remap(0x20, 0x28);
-    trap_set_handler(VEC_TIMER, timer_handler);
-    trap_set_handler(VEC_SPURIOUS, spurious_handler);
-    lapic_enable(VEC_SPURIOUS);
+    lapic_timer_stamp_init(VEC_TIMER, VEC_SPURIOUS);
     per_ms = lapic_timer_ticks_per_ms(APIC_TDCR_DIV1);
     test_sleep(per_ms);
     test_pending(per_ms);
-    if (spurious)
-        info("%u spurious LAPIC interrupts", spurious);
+    if (lapic_spurious_irqs)
+        info("%u spurious LAPIC interrupts", lapic_spurious_irqs);
 }

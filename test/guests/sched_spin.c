@@ -76,15 +76,16 @@ void test_main(void)
     /* xorshift32 never reaches 0 from a non-zero state. */
     CHECK(after.x != 0, "xorshift state became 0");
     ms = tsc_to_us(counted.t1 - counted.t0) / 1000;
-    info("%llu chunks in %llu ms (%llu chunks/s), longest stall %llu us (ending at %llu ms), "
-         "state %#x",
+    info("%llu chunks in %llu ms (%llu chunks/s), longest stall %llu us "
+         "(ending at %llu ms), state %#x",
          (unsigned long long)counted.chunks, (unsigned long long)ms,
          (unsigned long long)(counted.chunks * 1000 / (ms ? ms : 1)),
          (unsigned long long)tsc_to_us(counted.stall),
          (unsigned long long)(tsc_to_us(counted.stall_end - counted.t0) / 1000), after.x);
     /* Raw TSC: domains share the host's TSC, so a benchmark can line the
      * guests up at Mica's TSC rate rather than each guest's calibration. */
-    info("tsc spin %llu..%llu counted %llu..%llu, %llu kHz", (unsigned long long)before.t0,
-         (unsigned long long)after.t1, (unsigned long long)counted.t0,
-         (unsigned long long)counted.t1, (unsigned long long)tsc_khz());
+    info("tsc spin %llu..%llu counted %llu..%llu, %llu kHz",
+         (unsigned long long)before.t0, (unsigned long long)after.t1,
+         (unsigned long long)counted.t0, (unsigned long long)counted.t1,
+         (unsigned long long)tsc_khz());
 }

@@ -7,7 +7,6 @@
 #include "apic.h"
 #include "guest.h"
 #include "pc.h"
-#include "traps.h"
 
 const char test_name[] = "sched_wake";
 
@@ -21,6 +20,10 @@ const char test_name[] = "sched_wake";
 #define MIN_PERIOD_US 100
 #define MAX_PERIOD_US 100000
 #define HANG_US 2000000
+/* Wake-ups this late are reported as they happen, so that the log shows
+ * what else went on then (at most LATE_LINES of them). */
+#define LATE_REPORT_US 30000
+#define LATE_LINES 20
 
 /* The lateness buckets of Mica's "sched: wake latency" line. */
 static const uint64_t bucket_us[] = { 10, 100, 1000, 10000, 30000 };
@@ -28,25 +31,11 @@ static const char *const bucket_name[] = { "<10us", "<100us", "<1ms",
                                            "<10ms", "<30ms", ">=30ms" };
 
 struct lateness {
+    uint64_t t0; /* TSC at the first sleep */
     uint64_t wakes, sum_us, max_us, max_at, stray; /* max_at: TSC of the worst */
+    unsigned int late_lines;
     uint64_t hist[ARRAY_SIZE(bucket_name)];
 };
-
-static volatile unsigned int ticks;
-static volatile uint64_t fired_tsc;
-
-static void timer_handler(struct trap_frame *f)
-{
-    (void)f;
-    fired_tsc = rdtsc();
-    ticks++;
-    lapic_eoi();
-}
-
-static void spurious_handler(struct trap_frame *f)
-{
-    (void)f;
-}
 
 static void account(struct lateness *l, uint64_t late_us, uint64_t at)
 {
@@ -61,25 +50,29 @@ static void account(struct lateness *l, uint64_t late_us, uint64_t at)
         l->max_us = late_us;
         l->max_at = at;
     }
+    if (late_us >= LATE_REPORT_US && l->late_lines++ < LATE_LINES)
+        info("woken %llu us late at %llu ms", (unsigned long long)late_us,
+             (unsigned long long)(tsc_to_us(at - l->t0) / 1000));
 }
 
 /* One sleep of period_us. The deadline counts from just before the TMICT
  * write, so an exit for that write shows as lateness, never as earliness. */
 static void sleep_once(struct lateness *l, uint32_t count, uint64_t period_us)
 {
-    unsigned int seen = ticks;
+    unsigned int seen = lapic_timer_irqs;
     uint64_t t_arm = rdtsc(), hang = us_to_tsc(HANG_US), fired, due;
 
     lapic_write(APIC_TMICT, count);
-    while (ticks == seen) {
+    while (lapic_timer_irqs == seen) {
         sti_hlt();
         cli();
-        if (ticks == seen)
+        if (lapic_timer_irqs == seen)
             l->stray++;
-        CHECK(rdtsc() - t_arm < hang, "no timer interrupt %u us after arming a %llu us "
-              "one-shot", HANG_US, (unsigned long long)period_us);
+        CHECK(rdtsc() - t_arm < hang,
+              "no timer interrupt %u us after arming a %llu us one-shot", HANG_US,
+              (unsigned long long)period_us);
     }
-    fired = fired_tsc;
+    fired = lapic_timer_irq_tsc;
     due = t_arm + us_to_tsc(period_us);
     /* The timer counts the same clock as the TSC calibration it was derived
      * from; firing before 95% of the period is an early interrupt, not
@@ -90,11 +83,11 @@ static void sleep_once(struct lateness *l, uint32_t count, uint64_t period_us)
     account(l, fired > due ? tsc_to_us(fired - due) : 0, fired);
 }
 
-/* Times are ms since t0, the start of the sleeps. */
-static void report(const struct lateness *l, uint64_t t0, uint64_t period_us)
+/* Times are ms since the first sleep. */
+static void report(const struct lateness *l, uint64_t period_us)
 {
-    uint64_t ms = tsc_to_us(rdtsc() - t0) / 1000;
-    uint64_t max_at = l->max_at > t0 ? tsc_to_us(l->max_at - t0) / 1000 : 0;
+    uint64_t ms = tsc_to_us(rdtsc() - l->t0) / 1000;
+    uint64_t max_at = l->max_at > l->t0 ? tsc_to_us(l->max_at - l->t0) / 1000 : 0;
     char buf[160];
     int n = 0;
 
@@ -115,7 +108,7 @@ void test_main(void)
     unsigned long secs = mb_cmdline_ulong("seconds", DEFAULT_SECONDS);
     unsigned long period = mb_cmdline_ulong("period_us", DEFAULT_PERIOD_US);
     static struct lateness l;
-    uint64_t t0, end;
+    uint64_t end;
     uint32_t per_ms;
 
     CHECK(secs >= 1 && secs <= MAX_SECONDS, "seconds=%lu: expected 1..%u", secs,
@@ -124,17 +117,15 @@ void test_main(void)
           "period_us=%lu: expected %u..%u", period, MIN_PERIOD_US, MAX_PERIOD_US);
     tsc_calibrate_pm(CALIBRATE_MS);
     pic_remap(0x20, 0x28);
-    trap_set_handler(VEC_TIMER, timer_handler);
-    trap_set_handler(VEC_SPURIOUS, spurious_handler);
-    lapic_enable(VEC_SPURIOUS);
+    lapic_timer_stamp_init(VEC_TIMER, VEC_SPURIOUS);
     per_ms = lapic_timer_ticks_per_ms(APIC_TDCR_DIV1);
     CHECK((uint64_t)per_ms * period / 1000 <= 0xffffffffULL && per_ms >= 1000,
           "LAPIC timer at %u ticks/ms: period not representable", per_ms);
     lapic_write(APIC_LVT_TIMER, VEC_TIMER);
     info("sleeping %lu us at a time for %lu s", period, secs);
-    t0 = rdtsc();
-    end = t0 + us_to_tsc((uint64_t)secs * 1000000);
+    l.t0 = rdtsc();
+    end = l.t0 + us_to_tsc((uint64_t)secs * 1000000);
     while (rdtsc() < end)
         sleep_once(&l, (uint32_t)((uint64_t)per_ms * period / 1000), period);
-    report(&l, t0, period);
+    report(&l, period);
 }

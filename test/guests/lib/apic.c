@@ -2,6 +2,7 @@
 // Test-guest xAPIC and I/O APIC register access.
 #include "apic.h"
 #include "pc.h"
+#include "traps.h"
 
 #define IOAPIC_IOREGSEL 0x00
 #define IOAPIC_IOWIN 0x10
@@ -40,28 +41,6 @@ uint8_t lapic_id(void)
     return (uint8_t)(lapic_read(APIC_ID) >> 24);
 }
 
-/* Read the current count and the TSC at (nearly) the same moment: the read
- * whose bracketing TSC reads are closest, of a few tries. A vCPU descheduled
- * between the two would otherwise skew the calibration. */
-static void lapic_count_at(uint32_t *count, uint64_t *tsc)
-{
-    uint64_t best = ~0ULL;
-
-    *count = 0;
-    *tsc = 0;
-    for (int i = 0; i < 5; i++) {
-        uint64_t a = rdtsc();
-        uint32_t c = lapic_read(APIC_TMCCT);
-        uint64_t b = rdtsc();
-
-        if (b - a < best) {
-            best = b - a;
-            *count = c;
-            *tsc = a + (b - a) / 2;
-        }
-    }
-}
-
 uint32_t lapic_timer_ticks_per_ms(uint32_t tdcr)
 {
     uint32_t c0, c1;
@@ -70,9 +49,9 @@ uint32_t lapic_timer_ticks_per_ms(uint32_t tdcr)
     lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
     lapic_write(APIC_TDCR, tdcr);
     lapic_write(APIC_TMICT, 0xffffffff);
-    lapic_count_at(&c0, &t0);
+    c0 = read_with_tsc(lapic_read, APIC_TMCCT, &t0);
     delay_us(20000);
-    lapic_count_at(&c1, &t1);
+    c1 = read_with_tsc(lapic_read, APIC_TMCCT, &t1);
     lapic_write(APIC_TMICT, 0);
     if (c1 >= c0)
         test_fail("LAPIC timer current count not decreasing (%#x then %#x)", c0, c1);
@@ -110,4 +89,29 @@ void ioapic_set_rte(unsigned int pin, uint64_t rte)
 unsigned int ioapic_pins(void)
 {
     return ((ioapic_read(IOAPIC_VER) >> 16) & 0xff) + 1;
+}
+
+volatile unsigned int lapic_timer_irqs, lapic_spurious_irqs;
+volatile uint64_t lapic_timer_irq_tsc;
+
+static void timer_stamp_handler(struct trap_frame *f)
+{
+    (void)f;
+    lapic_timer_irq_tsc = rdtsc();
+    lapic_timer_irqs++;
+    lapic_eoi();
+}
+
+/* Spurious interrupts need no EOI (SDM vol. 3, "Spurious Interrupt"). */
+static void spurious_count_handler(struct trap_frame *f)
+{
+    (void)f;
+    lapic_spurious_irqs++;
+}
+
+void lapic_timer_stamp_init(uint8_t vector, uint8_t spurious_vector)
+{
+    trap_set_handler(vector, timer_stamp_handler);
+    trap_set_handler(spurious_vector, spurious_count_handler);
+    lapic_enable(spurious_vector);
 }

@@ -52,6 +52,13 @@ uint8_t lapic_id(void);
  * against the TSC with the timer masked. Leaves TDCR at tdcr. */
 uint32_t lapic_timer_ticks_per_ms(uint32_t tdcr);
 
+/* Route `vector` to a handler that counts LAPIC timer interrupts, stamps
+ * the TSC of the last one and EOIs; count spurious interrupts; enable the
+ * LAPIC with spurious_vector. */
+extern volatile unsigned int lapic_timer_irqs, lapic_spurious_irqs;
+extern volatile uint64_t lapic_timer_irq_tsc;
+void lapic_timer_stamp_init(uint8_t vector, uint8_t spurious_vector);
+
 uint32_t ioapic_read(unsigned int index);
 void ioapic_write(unsigned int index, uint32_t v);
 uint64_t ioapic_get_rte(unsigned int pin);

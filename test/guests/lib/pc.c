@@ -129,29 +129,29 @@ uint64_t tsc_khz(void)
 #define PM_TIMER_HZ 3579545U
 #define PM_TIMER_MASK 0xffffffU /* 24 bits; a 32-bit counter reads the same */
 
-struct pm_stamp {
-    uint32_t pm;
-    uint64_t tsc;
-};
-
-/* The PM timer and the TSC at (nearly) the same moment: the read whose
- * bracketing TSC reads are closest, of a few tries. */
-static struct pm_stamp pm_stamp(uint16_t port)
+uint32_t read_with_tsc(uint32_t (*read)(unsigned int), unsigned int arg, uint64_t *tsc)
 {
-    struct pm_stamp best = { 0, 0 };
-    uint64_t width = ~0ULL;
+    uint64_t best = ~0ULL;
+    uint32_t v = 0;
 
+    *tsc = 0;
     for (int i = 0; i < 5; i++) {
         uint64_t a = rdtsc();
-        uint32_t pm = inl(port);
+        uint32_t r = read(arg);
         uint64_t b = rdtsc();
 
-        if (b - a < width) {
-            width = b - a;
-            best = (struct pm_stamp){ pm & PM_TIMER_MASK, a + (b - a) / 2 };
+        if (b - a < best) {
+            best = b - a;
+            v = r;
+            *tsc = a + (b - a) / 2;
         }
     }
-    return best;
+    return v;
+}
+
+static uint32_t pm_timer_read(unsigned int port)
+{
+    return inl((uint16_t)port) & PM_TIMER_MASK;
 }
 
 /* Both clocks run free, so only the two stamps need the CPU undisturbed;
@@ -160,23 +160,21 @@ static struct pm_stamp pm_stamp(uint16_t port)
 uint64_t tsc_calibrate_pm(unsigned int span_ms)
 {
     uint16_t port = acpi_pm_timer_port();
-    uint64_t ticks = 0, want = (uint64_t)PM_TIMER_HZ * span_ms / 1000;
-    struct pm_stamp first, last;
-    uint32_t prev;
+    uint64_t ticks = 0, want = (uint64_t)PM_TIMER_HZ * span_ms / 1000, t0, t1;
+    uint32_t prev, last;
 
     if (!port)
         return tsc_khz();
-    first = pm_stamp(port);
-    prev = first.pm;
+    prev = read_with_tsc(pm_timer_read, port, &t0);
     while (ticks < want) {
-        uint32_t pm = inl(port) & PM_TIMER_MASK;
+        uint32_t pm = pm_timer_read(port);
 
         ticks += (pm - prev) & PM_TIMER_MASK;
         prev = pm;
     }
-    last = pm_stamp(port);
-    ticks += (last.pm - prev) & PM_TIMER_MASK;
-    tsc_rate_khz = (last.tsc - first.tsc) * PM_TIMER_HZ / ticks / 1000;
+    last = read_with_tsc(pm_timer_read, port, &t1);
+    ticks += (last - prev) & PM_TIMER_MASK;
+    tsc_rate_khz = (t1 - t0) * PM_TIMER_HZ / ticks / 1000;
     if (!tsc_rate_khz)
         test_fail("TSC does not advance against the PM timer");
     return tsc_rate_khz;

@@ -32,6 +32,11 @@ uint64_t tsc_khz(void);
  * then on. Unlike the PIT windows, right however long the vCPU is
  * descheduled meanwhile: for vCPUs that share a pCPU. */
 uint64_t tsc_calibrate_pm(unsigned int span_ms);
+
+/* read(arg) and the TSC at (nearly) the same moment: of a few tries, the
+ * read whose bracketing TSC reads are closest; *tsc is their midpoint. A
+ * vCPU descheduled during a try would otherwise skew a calibration. */
+uint32_t read_with_tsc(uint32_t (*read)(unsigned int), unsigned int arg, uint64_t *tsc);
 void delay_us(uint64_t us);
 uint64_t tsc_to_us(uint64_t ticks);
 uint64_t us_to_tsc(uint64_t us);
