@@ -3,6 +3,7 @@
  * to assembly only; scripts/gen_offsets.sh extracts the "->" markers. */
 #include <hv/layout.h>
 #include <hv/percpu.h>
+#include <hv/pv.h>
 #include <hv/regs.h>
 
 #define DEFINE(sym, val) \
@@ -18,6 +19,13 @@ void asm_offsets(void)
     OFFSET(REGS_VECTOR, cpu_regs, vector);
     OFFSET(REGS_RIP, cpu_regs, rip);
     OFFSET(PERCPU_SELF, percpu, self);
+    OFFSET(PERCPU_PV_HOST_RSP, percpu, pv_host_rsp);
+    OFFSET(PERCPU_PV_SCRATCH, percpu, pv_scratch);
+    OFFSET(PERCPU_PV_FRAME_TOP, percpu, pv_frame_top);
+    DEFINE(PV_VEC_SYSCALL, PV_VEC_SYSCALL);
+    DEFINE(PV_VEC_SYSCALL32, PV_VEC_SYSCALL32);
+    DEFINE(FLAT_KERNEL_CS, FLAT_KERNEL_CS);
+    DEFINE(FLAT_KERNEL_SS, FLAT_KERNEL_SS);
     OFFSET(TRAMP_CR3, trampoline_params, cr3);
     OFFSET(TRAMP_STACK, trampoline_params, stack);
     OFFSET(TRAMP_ENTRY, trampoline_params, entry);

@@ -8,6 +8,7 @@
 #include <hv/hypercall.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
+#include <hv/mm.h>
 #include <hv/percpu.h>
 #include <hv/xen.h>
 #include <public/vcpu.h>
@@ -30,6 +31,21 @@ static void vcpu_info_move(struct vcpu *v, struct vcpu_info *nvi, uint64_t gpa)
     xen_vcpu_info_changed(v);
 }
 
+/* A frame number from a guest: an MFN the domain owns for PV, a guest
+ * frame of its RAM otherwise. 0 and its machine address, or -EINVAL. */
+static int guest_frame_pa(struct domain *d, uint64_t frame, paddr_t *pa)
+{
+    if (frame >> 40)
+        return -EINVAL;
+    if (d->type != DOMAIN_PV)
+        return p2m_translate(&d->p2m, frame << PAGE_SHIFT, pa) ? -EINVAL : 0;
+    if (frame >= frame_allocator.nr_frames || frame_table[frame].owner != d->id ||
+        (frame_table[frame].flags & (PGF_FREE | PGF_RESERVED)))
+        return -EINVAL;
+    *pa = frame << PAGE_SHIFT;
+    return 0;
+}
+
 /*
  * Move v's vcpu_info to a frame of guest RAM (Linux does this for every
  * vCPU, each AP's from the CPU that starts it). Once only per vCPU; the
@@ -46,7 +62,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
         return -EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
         return -EINVAL;
-    if (r.mfn >> 40 || p2m_translate(&v->domain->p2m, r.mfn << PAGE_SHIFT, &pa))
+    if (guest_frame_pa(v->domain, r.mfn, &pa))
         return -EINVAL;
     spin_lock(&x->lock);
     if (v->xen->vinfo_gpa)

@@ -245,6 +245,36 @@ scenario("pvh_shutdown_reasons", smp=4, mem="512M",
                  r"Powering off"],
          checks=[])
 
+# Classic PV test guests (test/guests/pv): the kernel in ring 3 on the PV
+# runtime, its own verdict through console_io, SCHEDOP_shutdown to end.
+scenario("pv_hello", mem="512M",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         expect=[r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) pv_hello: PV guest kernel in ring 3 \(CS 0xe033\)",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
+# PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
+scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         expect=[r"HVM unavailable", r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+# Broken PV guests are crashed with a reason; a sound one beside them runs on.
+scenario("pv_crash", smp=4, mem="512M",
+         modules=["guest:pv_crash type=pv mem=32M name=stack -- mode=stack",
+                  "guest:pv_crash type=pv mem=32M name=iret -- mode=iret",
+                  "guest:pv_crash type=pv mem=32M name=nohandler -- mode=nohandler",
+                  "guest:pv_hello type=pv mem=64M name=fine -- hello-cmdline"],
+         expect=[r"Domain \d+ \(stack\) crashed: PV guest kernel stack unusable",
+                 r"Domain \d+ \(iret\) crashed: PV iret with an unreadable frame",
+                 r"Domain \d+ \(nohandler\) crashed: PV guest exception without a handler",
+                 r"Domain \d+ \(fine\) shut down: poweroff",
+                 r"Powering off"],
+         checks=[])
+
 # The stock Debian kernel as a PVH guest: Xen PVH detected, the Xen clock
 # source, the shell on hvc0 (the PV console ring), a typed command, poweroff.
 LINUX_PVH = ["linux:vmlinux type=pvh mem=256M name=pvh1 -- console=hvc0 panic=-1",

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// PV guests that break the ABI in ways only a domain crash can answer:
+// the hypervisor must crash this domain, with a reason, and nothing else.
+#include "pv.h"
+
+const char test_name[] = "pv_crash";
+
+static bool mode_is(const char *mode)
+{
+    const char *line = pv_start_info->cmd_line;
+    size_t n = strlen(mode);
+
+    for (const char *p = line; *p; p++)
+        if (!memcmp(p, "mode=", 5) && !memcmp(p + 5, mode, n) && (!p[5 + n] || p[5 + n] == ' '))
+            return true;
+    return false;
+}
+
+void test_main(void)
+{
+    EXPECT_RC("set_trap_table", pv_install_traps(), 0);
+    if (mode_is("stack")) {
+        /* An exception whose bounce frame would land in the hypervisor. */
+        info("INT3 with RSP in the hypervisor's range: expect a domain crash");
+        asm volatile("mov %0, %%rsp; int3" : : "r"(0xffff830000100000ULL) : "memory");
+    } else if (mode_is("iret")) {
+        /* The iret hypercall with its frame on an unmapped stack. */
+        info("iret hypercall with an unreadable frame: expect a domain crash");
+        asm volatile("mov %0, %%rsp; mov %1, %%eax; syscall"
+                     : : "r"(0x1000ULL), "i"(__HYPERVISOR_iret) : "memory");
+    } else if (mode_is("nohandler")) {
+        info("#UD with no trap table: expect a domain crash");
+        hc_set_trap_table(NULL);
+        asm volatile("ud2");
+    }
+    test_fail("still running after the deliberate breakage (cmdline \"%s\")",
+              pv_start_info->cmd_line);
+}
