@@ -123,7 +123,9 @@ void pv_vcpu_run(struct vcpu *v)
         local_irq_enable();
         pv_deliver_events(v);
         local_irq_disable();
-        if (v->domain->dying || !pv_frame_sane(v))
+        /* An interrupt meanwhile may have left work (an expired timer to
+         * reprogram): the guest must not run over it. */
+        if (v->domain->dying || this_cpu()->softirq_pending || !pv_frame_sane(v))
             continue;
         if (p->cr0_ts)
             write_cr0(read_cr0() | X86_CR0_TS);

@@ -249,7 +249,8 @@ scenario("pvh_shutdown_reasons", smp=4, mem="512M",
 # Classic PV test guests (test/guests/pv): the kernel in ring 3 on the PV
 # runtime, its own verdict through console_io, SCHEDOP_shutdown to end.
 scenario("pv_hello", mem="512M",
-         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline initrd=elf",
+                  "guest:pv_crash ramdisk"],
          expect=[r"Domain 1 \(guest1\): PV, 64 MiB",
                  r"^\(d1\) pv_hello: PV guest kernel in ring 3 \(CS 0xe033\)",
                  r"^\(d1\) Test result: SUCCESS$",
@@ -263,6 +264,16 @@ scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
                  r"^\(d1\) Test result: SUCCESS$",
                  r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
          checks=["no-fail"])
+# PV, PVH and HVM vCPUs taking turns on one pCPU: CR3, segment bases and
+# selectors, TSS.RSP0 and the SYSCALL MSRs follow each switch.
+scenario("pv_shared_cpu", smp=2, mem="768M",
+         modules=["guest:pvh_sched type=pvh mem=64M cpu=1 name=pvh",
+                  "guest:exceptions type=hvm mem=64M cpu=1 name=hvm",
+                  "guest:pv_hello type=pv mem=64M cpu=1 name=pva -- hello-cmdline linger=1500",
+                  "guest:pv_hello type=pv mem=64M cpu=1 name=pvb -- hello-cmdline linger=1500"],
+         expect=[r"^\(d\d+\) pv_hello: lingered 1500 ms",
+                 r"^\(d\d+\) pv_hello: lingered 1500 ms", r"Powering off"],
+         checks=["no-fail", "all-success"])
 # Broken PV guests are crashed with a reason; a sound one beside them runs on.
 scenario("pv_crash", smp=4, mem="512M",
          modules=["guest:pv_crash type=pv mem=32M name=stack -- mode=stack",

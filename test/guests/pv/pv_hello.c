@@ -80,6 +80,35 @@ static struct cpuid_regs fep_cpuid(uint32_t leaf)
     return r;
 }
 
+static bool strstr_(const char *s, const char *word)
+{
+    for (size_t n = strlen(word); *s; s++)
+        if (!memcmp(s, word, n))
+            return true;
+    return false;
+}
+
+/* One RAM entry from 0 (xl's PV map); the p2m-changing calls are not
+ * for PV guests. */
+static void check_memory_op(void)
+{
+    struct e820_entry e[4];
+    struct xen_memory_map map = {4, (uint64_t)e};
+    struct xen_memory_reservation r = {(uint64_t)e, 1, 0, 0, DOMID_SELF, {0}};
+
+    EXPECT_RC("XENMEM_memory_map", hypercall2(__HYPERVISOR_memory_op, XENMEM_memory_map,
+                                              (uint64_t)&map), 0);
+    CHECK(map.nr_entries == 1 && e[0].addr == 0 && e[0].size == 64ULL << 20 &&
+          e[0].type == 1, "memory map: %u entries, first %#lx+%#lx type %u", map.nr_entries,
+          e[0].addr, e[0].size, e[0].type);
+    EXPECT_RC("XENMEM_decrease_reservation from PV",
+              hypercall2(__HYPERVISOR_memory_op, XENMEM_decrease_reservation, (uint64_t)&r),
+              -XEN_ENOSYS);
+    EXPECT_RC("XENMEM_add_to_physmap from PV",
+              hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint64_t)&r),
+              -XEN_ENOSYS);
+}
+
 static void check_start_info(void)
 {
     const struct start_info *si = pv_start_info;
@@ -99,6 +128,13 @@ static void check_start_info(void)
     CHECK(p2m[0] && p2m[0] != p2m[1], "p2m list %#lx %#lx", p2m[0], p2m[1]);
     CHECK(!memcmp(si->cmd_line, "hello-cmdline", 13), "cmd_line \"%s\"", si->cmd_line);
     CHECK_EQ("CR3 (emulated read) = the boot L4", read_cr(3), pv_mfn_of((void *)si->pt_base) << 12);
+    if (strstr_(si->cmd_line, "initrd=elf"))
+        CHECK(si->mod_start && !(si->mod_start & (PAGE_SIZE - 1)) && si->mod_len > 64 &&
+              !memcmp((const void *)si->mod_start, "\x7f" "ELF", 4),
+              "initrd at %#lx, %lu bytes: not the ELF image passed", si->mod_start, si->mod_len);
+    else
+        CHECK(!si->mod_start && !si->mod_len, "an initrd at %#lx that nobody passed",
+              si->mod_start);
     info("start_info: %lu pages, %lu page-table frames at %#lx, console mfn %#lx port %u",
          si->nr_pages, si->nr_pt_frames, si->pt_base, si->console_mfn, si->console_evtchn);
 }
@@ -208,6 +244,9 @@ static void check_events(void)
     uint64_t start;
 
     EXPECT_RC("register_vcpu_info", hc_vcpu_op(VCPUOP_register_vcpu_info, 0, &reg), 0);
+    /* The legacy form first (its event entry is replaced just below). */
+    EXPECT_RC("set_callbacks", hypercall3(__HYPERVISOR_set_callbacks, (uint64_t)on_event,
+                                          0, 0), 0);
     EXPECT_RC("callbacks", pv_install_callbacks(), 0);
     pv_set_handler(VEC_EVENT, on_event);
     /* The move leaves an upcall pending: take it once events are on. */
@@ -317,6 +356,9 @@ static void check_hostile(void)
     EXPECT_RC("stack_switch non-canonical", hc_stack_switch(FLAT_RING3_SS64, 0x8000000000000000ULL), -XEN_EINVAL);
     EXPECT_RC("set_segment_base non-canonical", hc_set_segment_base(SEGBASE_FS, 0x8000000000000000ULL), -XEN_EINVAL);
     EXPECT_RC("set_segment_base(9)", hc_set_segment_base(9, 0), -XEN_EINVAL);
+    EXPECT_RC("user %gs selector: a hypervisor one", hc_set_segment_base(SEGBASE_GS_USER_SEL, 0x10), -XEN_EINVAL);
+    EXPECT_RC("user %gs selector: null", hc_set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
+    EXPECT_RC("SCHEDOP_yield", hc_sched_op(SCHEDOP_yield, NULL), 0);
     EXPECT_RC("hvm_op from PV", hypercall2(__HYPERVISOR_hvm_op, 0, 0), -XEN_ENOSYS);
     EXPECT_RC("hypercall 200", hypercall2(200, 0, 0), -XEN_ENOSYS);
     EXPECT_RC("vm_assist(4gb_segments)", hc_vm_assist(VMASST_CMD_enable, VMASST_TYPE_4gb_segments), -XEN_EINVAL);
@@ -329,6 +371,30 @@ static void check_hostile(void)
     info("hostile arguments refused, the trap table intact");
 }
 
+/* "linger=<ms>": keep going round user mode and back for that long, so
+ * that guests sharing a pCPU are preempted in ring 3 and switched; every
+ * round checks the GS bases of both modes and the trap table. */
+static void linger(void)
+{
+    const char *arg = pv_start_info->cmd_line;
+    uint64_t ms = 0, end, rounds = 0;
+    unsigned int int3s = count[3];
+
+    for (; *arg && memcmp(arg, "linger=", 7); arg++)
+        ;
+    for (arg += *arg ? 7 : 0; *arg >= '0' && *arg <= '9'; arg++)
+        ms = ms * 10 + (uint64_t)(*arg - '0');
+    end = pv_now_ns(&vinfo_page[0]) + ms * 1000000;
+    while (ms && pv_now_ns(&vinfo_page[0]) < end) {
+        check_user_mode();
+        asm volatile("int3");
+        CHECK_EQ("INT3 deliveries while lingering", count[3], ++int3s);
+        rounds++;
+    }
+    if (ms)
+        info("lingered %lu ms: %lu rounds through user mode", ms, rounds);
+}
+
 void test_main(void)
 {
     info("PV guest kernel in ring 3 (CS %#x), start_info at %p",
@@ -338,10 +404,12 @@ void test_main(void)
     pv_set_handler(3, on_trap);
     pv_set_handler(0x80, on_trap);
     check_start_info();
+    check_memory_op();
     check_cpuid();
     check_faults();
     check_emulation();
     check_hostile();
     check_events();
     check_user_mode();
+    linger();
 }
