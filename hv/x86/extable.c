@@ -15,9 +15,12 @@ extern const struct extable_entry __extable_start[], __extable_end[];
 
 bool extable_fixup(struct cpu_regs *regs)
 {
-    for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
-        if (e->insn == regs->rip) {
-            regs->rip = e->fixup;
+    size_t n = ((uintptr_t)__extable_end - (uintptr_t)__extable_start) /
+               sizeof(struct extable_entry);
+
+    for (size_t i = 0; i < n; i++) {
+        if (__extable_start[i].insn == regs->rip) {
+            regs->rip = __extable_start[i].fixup;
             return true;
         }
     }

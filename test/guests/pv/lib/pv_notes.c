@@ -1,22 +1,14 @@
 // SPDX-License-Identifier: MIT
 // PV test guests: the Xen ELF notes of a 64-bit PV kernel (xen-abi.md §2).
 #include "pv_abi.h"
+#include "xen_note.h"
 
 /*
- * Each note: namesz 4, descsz, type, name "Xen\0", descriptor, 4-byte
- * aligned (ELF "Note Section"). XEN_VERSION "xen-3.0" and LOADER
- * "generic" make it a PV kernel for a Xen-style builder; VIRT_BASE and
- * PADDR_OFFSET 0 say VA = p_paddr + 0xffffffff80000000 (lib/pv.ld);
- * HYPERCALL_PAGE names the page the builder fills with stubs.
+ * XEN_VERSION "xen-3.0" and LOADER "generic" make it a PV kernel for a
+ * Xen-style builder; VIRT_BASE and PADDR_OFFSET 0 say VA = p_paddr +
+ * 0xffffffff80000000 (lib/pv.ld); HYPERCALL_PAGE names the page the
+ * builder fills with stubs.
  */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define NOTE_BEGIN(type)                                                                 \
-    ".balign 4\n"                                                                        \
-    ".long 4, 2f - 1f, " STR(type) "\n"                                                  \
-    ".asciz \"Xen\"\n"                                                                   \
-    "1:\n"
-#define NOTE_END "2:\n.balign 4\n"
 
 asm(".pushsection .note.Xen, \"a\", @note\n"
     NOTE_BEGIN(XEN_ELFNOTE_GUEST_OS) ".asciz \"Mica-test\"\n" NOTE_END

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // PV test-guest runtime: start, traps, console output and the verdict.
 #include "pv.h"
+#include "xen_lines.h"
 
 const struct start_info *pv_start_info;
 static pv_handler_fn handlers[NR_HANDLERS];
@@ -81,42 +82,9 @@ uint64_t pv_now_ns(const volatile struct vcpu_info *vi)
 }
 
 /* One CONSOLEIO_write per line, by the hypercall page (stub 18). */
-static void out_write(const char *s, size_t n)
+void xen_line_write(const char *s, size_t n)
 {
     hypercall_page3(__HYPERVISOR_console_io, CONSOLEIO_write, n, (unsigned long)s);
-}
-
-static void vline(const char *prefix, const char *fmt, va_list ap, const char *suffix)
-{
-    static char line[512];
-    size_t n = (size_t)snprintf(line, sizeof(line), "%s", prefix);
-
-    if (n < sizeof(line))
-        n += (size_t)vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-    if (n < sizeof(line))
-        snprintf(line + n, sizeof(line) - n, "%s", suffix);
-    out_write(line, strlen(line));
-}
-
-int printf(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vline("", fmt, ap, "");
-    va_end(ap);
-    return 0;
-}
-
-void info(const char *fmt, ...)
-{
-    char prefix[64];
-    va_list ap;
-
-    snprintf(prefix, sizeof(prefix), "%s: ", test_name);
-    va_start(ap, fmt);
-    vline(prefix, fmt, ap, "\n");
-    va_end(ap);
 }
 
 /* guest.h's power-off (also what ../../lib/console.c's, unused, calls). */
@@ -146,7 +114,7 @@ void test_fail(const char *fmt, ...)
     if (!verdict_given) {
         verdict_given = true;
         va_start(ap, fmt);
-        vline("FAIL: ", fmt, ap, "\n");
+        xen_vline("FAIL: ", fmt, ap, "\n");
         va_end(ap);
     }
     poweroff();
