@@ -36,16 +36,20 @@ static bool pv_vcpu_ready(struct vcpu *v)
 
 /*
  * What IRETQ will load must not fault in ring 0, where the guest's GS
- * base is already in place (pv_entry.asm): the flat ring-3 selectors and a
- * canonical RIP only. Anything else is a broken guest state.
+ * base is already in place (pv_entry.asm): the flat ring-3 selectors, a
+ * canonical RIP, and for 32-bit code one inside the 4 GiB limit (SDM
+ * Vol. 2A, IRET: both are checked before the return). Anything else is a
+ * broken guest state.
  */
 static bool pv_frame_sane(struct vcpu *v)
 {
     struct cpu_regs *r = &pv_vcpu(v)->regs;
+    bool ok = r->cs == FLAT_RING3_CS64 ? CANONICAL(r->rip)
+                                        : r->cs == FLAT_RING3_CS32 && r->rip <= 0xffffffffUL;
 
     r->rflags = (r->rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
     r->ss = FLAT_KERNEL_SS;
-    if ((r->cs != FLAT_RING3_CS64 && r->cs != FLAT_RING3_CS32) || !CANONICAL(r->rip)) {
+    if (!ok) {
         pv_log(v, "cannot resume at 0x%lx:0x%lx", r->cs, r->rip);
         domain_crash(v->domain, "PV guest state not resumable");
         return false;

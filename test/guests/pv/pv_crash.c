@@ -28,6 +28,12 @@ void test_main(void)
         info("iret hypercall with an unreadable frame: expect a domain crash");
         asm volatile("mov %0, %%rsp; mov %1, %%eax; syscall"
                      : : "r"(0x1000ULL), "i"(__HYPERVISOR_iret) : "memory");
+    } else if (mode_is("compat")) {
+        /* An iret to 32-bit code above 4 GiB: IRETQ itself would fault. */
+        struct pv_iret_frame f = {0x100000000ULL, 0xe023, 0x202, 0x1000, FLAT_RING3_SS64};
+
+        info("iret to compatibility mode at 4 GiB: expect a domain crash");
+        pv_iret_to(&f);
     } else if (mode_is("nohandler")) {
         info("#UD with no trap table: expect a domain crash");
         hc_set_trap_table(NULL);
