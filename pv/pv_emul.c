@@ -15,10 +15,16 @@
 #include "pv_internal.h"
 
 #define CANONICAL(va) ((uint64_t)((int64_t)((va) << 16) >> 16) == (va))
-#define X86_CR4_PSE (1UL << 4)
 #define X86_CR4_PAE (1UL << 5)
 #define X86_CR4_PGE (1UL << 7)
 #define X86_CR4_OSFXSR (1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
+/* What a guest's CR4 always shows (Xen's pv_fixup_guest_cr4: the
+ * hypervisor's paging mode) and what it may set in its virtual copy
+ * (TSD, DE, PGE, PCE, OSFXSR, OSXMMEXCPT); the CPU's own CR4 is never
+ * changed for a guest. */
+#define PV_CR4_FIXED (X86_CR4_PAE | X86_CR4_OSFXSR)
+#define PV_CR4_GUEST ((1UL << 2) | (1UL << 3) | X86_CR4_PGE | (1UL << 8) | X86_CR4_OSXMMEXCPT)
 #define MSR_PAT 0x277
 
 /* The registers of struct cpu_regs in x86 encoding order (ModRM.rm, REX.B). */
@@ -84,14 +90,14 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
     case 0: *val = (read_cr0() & ~X86_CR0_TS) | (p->cr0_ts ? X86_CR0_TS : 0); return true;
     case 2: *val = p->cr2; return true;
     case 3: *val = p->guest_table << PAGE_SHIFT; return true; /* the kernel's, as Xen */
-    case 4: *val = read_cr4() & (X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE | X86_CR4_OSFXSR);
-        return true;
+    case 4: *val = (p->cr4 & PV_CR4_GUEST) | PV_CR4_FIXED; return true;
     default: return false;
     }
 }
 
-/* MOV from CRn (0F 20 /r, register form); CR0 writes may change TS only
- * (0F 22 /r); other writes need the PV MMU (CR3) or are refused. */
+/* MOV from CRn (0F 20 /r, register form); writes (0F 22 /r) may change
+ * CR0.TS and the virtual CR4 (Linux's write_cr4 is a native MOV); CR3
+ * needs the PV MMU and anything else is refused. */
 static bool emulate_mov_cr(struct vcpu *v, uint8_t rex, const uint8_t *op)
 {
     struct cpu_regs *r = &pv_vcpu(v)->regs;
@@ -102,6 +108,10 @@ static bool emulate_mov_cr(struct vcpu *v, uint8_t rex, const uint8_t *op)
         return false;
     if (op[0] == 0x20)
         return read_cr(v, cr, reg);
+    if (cr == 4) {
+        pv_vcpu(v)->cr4 = *reg & PV_CR4_GUEST;
+        return true;
+    }
     if (cr != 0 || ((*reg ^ read_cr0()) & ~X86_CR0_TS))
         return false;
     pv_vcpu(v)->cr0_ts = *reg & X86_CR0_TS;

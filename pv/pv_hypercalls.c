@@ -51,7 +51,9 @@ static long register_callback(struct vcpu *v, const struct callback_register *r)
     case CALLBACKTYPE_event: p->event_cb = r->address; return 0;
     case CALLBACKTYPE_failsafe: p->failsafe_cb = r->address, p->failsafe_masks = mask; return 0;
     case CALLBACKTYPE_syscall: p->syscall_cb = r->address, p->syscall_masks = mask; return 0;
-    default: return -ENOSYS; /* NMI and the 32-bit entries are not offered */
+    /* Linux BUG()s unless it can register one; no virtual NMI is sent. */
+    case CALLBACKTYPE_nmi: p->nmi_cb = r->address; return 0;
+    default: return -ENOSYS; /* the 32-bit entries are not offered */
     }
 }
 
@@ -68,7 +70,11 @@ long do_callback_op(struct vcpu *v, struct hypercall_args *args)
     case CALLBACKOP_unregister:
         if (copy_from_guest(v, &unreg, args->a[1], sizeof(unreg)))
             return -EFAULT;
-        /* As on Xen, the callbacks Mica offers cannot be taken away. */
+        /* As on Xen, only the NMI callback can be taken away. */
+        if (unreg.type == CALLBACKTYPE_nmi) {
+            pv_vcpu(v)->nmi_cb = 0;
+            return 0;
+        }
         return unreg.type <= CALLBACKTYPE_syscall ? -EINVAL : -ENOSYS;
     default:
         return -ENOSYS;

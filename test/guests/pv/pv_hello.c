@@ -66,6 +66,8 @@ static uint64_t read_cr(unsigned int n)
         asm volatile("mov %%cr2, %0" : "=r"(v));
     else if (n == 3)
         asm volatile("mov %%cr3, %0" : "=r"(v));
+    else if (n == 4)
+        asm volatile("mov %%cr4, %0" : "=r"(v));
     return v;
 }
 
@@ -221,6 +223,9 @@ static void check_emulation(void)
     CHECK_EQ("RDMSR GS_BASE", ((uint64_t)hi << 32) | lo, (uint64_t)gs_kernel_area);
     asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_PAT));
     CHECK_EQ("RDMSR PAT (Xen's)", ((uint64_t)hi << 32) | lo, 0x0000050100070406ULL);
+    CHECK(read_cr(4) & (1UL << 5), "CR4.PAE clear in the emulated CR4 (%#lx)", read_cr(4));
+    asm volatile("mov %0, %%cr4" : : "r"(read_cr(4) | (1UL << 7))); /* Linux's write_cr4 */
+    CHECK(read_cr(4) & (1UL << 7), "CR4.PGE write not kept (%#lx)", read_cr(4));
     /* Single-stepping SYSCALL: the #DB it raises in the hypervisor is
      * absorbed there; the guest's own single step after it comes here,
      * through the hypervisor's #DB IST stack. */
@@ -248,6 +253,12 @@ static void check_events(void)
     EXPECT_RC("set_callbacks", hypercall3(__HYPERVISOR_set_callbacks, (uint64_t)on_event,
                                           0, 0), 0);
     EXPECT_RC("callbacks", pv_install_callbacks(), 0);
+    {
+        struct callback_register nmi = {CALLBACKTYPE_nmi, 0, 0, (uint64_t)on_event};
+
+        /* Linux BUG()s if this fails; no NMI is ever sent here. */
+        EXPECT_RC("NMI callback", hc_callback_op(CALLBACKOP_register, &nmi), 0);
+    }
     pv_set_handler(VEC_EVENT, on_event);
     /* The move leaves an upcall pending: take it once events are on. */
     WRITE_ONCE(vi->evtchn_upcall_mask, 0);
