@@ -51,8 +51,10 @@ static long register_callback(struct vcpu *v, const struct callback_register *r)
     case CALLBACKTYPE_event: p->event_cb = r->address; return 0;
     case CALLBACKTYPE_failsafe: p->failsafe_cb = r->address, p->failsafe_masks = mask; return 0;
     case CALLBACKTYPE_syscall: p->syscall_cb = r->address, p->syscall_masks = mask; return 0;
-    /* Linux BUG()s unless it can register one; no virtual NMI is sent. */
-    case CALLBACKTYPE_nmi: p->nmi_cb = r->address; return 0;
+    /* As Xen, the virtual IDT's NMI entry (no virtual NMI is sent yet). */
+    case CALLBACKTYPE_nmi:
+        p->trap[2] = (struct trap_info){ 2, TI_MASK_EVENTS, FLAT_KERNEL_CS, 0, r->address };
+        return 0;
     default: return -ENOSYS; /* the 32-bit entries are not offered */
     }
 }
@@ -72,7 +74,7 @@ long do_callback_op(struct vcpu *v, struct hypercall_args *args)
             return -EFAULT;
         /* As on Xen, only the NMI callback can be taken away. */
         if (unreg.type == CALLBACKTYPE_nmi) {
-            pv_vcpu(v)->nmi_cb = 0;
+            memset(&pv_vcpu(v)->trap[2], 0, sizeof(struct trap_info));
             return 0;
         }
         return unreg.type <= CALLBACKTYPE_syscall ? -EINVAL : -ENOSYS;

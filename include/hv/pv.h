@@ -35,7 +35,6 @@ struct pv_vcpu {
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint16_t ds, es, fs, gs;              /* selectors while switched out */
     uint64_t event_cb, failsafe_cb, syscall_cb; /* callback VAs, 0 = none */
-    uint64_t nmi_cb;                      /* recorded: no virtual NMIs yet */
     bool failsafe_masks, syscall_masks;   /* CALLBACKF_mask_events */
     uint64_t cr2;                         /* last #PF address bounced */
     bool cr0_ts;                          /* fpu_taskswitch: virtual CR0.TS */
