@@ -5,6 +5,7 @@
 #include <hv/percpu.h>
 #include <hv/pv.h>
 #include <hv/regs.h>
+#include <hv/x86.h>
 
 #define DEFINE(sym, val) \
     asm volatile("\n.ascii \"->" #sym " %P0\"" : : "i"(val))
@@ -15,6 +16,10 @@ void asm_offsets(void)
 {
     DEFINE(HV_VIRT_OFFSET, HV_VIRT_OFFSET);
     DEFINE(HV_LOAD_PADDR, HV_LOAD_PADDR);
+    DEFINE(PERCPU_STRIDE, PERCPU_STRIDE);
+    DEFINE(PERCPU_DATA_OFF, PERCPU_DATA_OFF);
+    DEFINE(MSR_GS_BASE, MSR_GS_BASE);
+    DEFINE(MSR_KERNEL_GS_BASE, MSR_KERNEL_GS_BASE);
     DEFINE(CPU_REGS_SIZE, sizeof(struct cpu_regs));
     OFFSET(REGS_VECTOR, cpu_regs, vector);
     OFFSET(REGS_RIP, cpu_regs, rip);

@@ -41,8 +41,50 @@ trap_common:
     jnz     pv_trap_entry               ; a PV guest (pv/pv_entry.asm)
     CPU_REGS_PUSH
     cld
+    xor     ebx, ebx                    ; callee-saved: 1 if GS was swapped
+    mov     rax, [rsp + REGS_VECTOR]
+    cmp     rax, 1
+    je      .ist
+    cmp     rax, 2
+    je      .ist
+    cmp     rax, 18
+    jne     .gs_ok
+.ist:
+    call    ist_gs_fix
+.gs_ok:
     mov     rdi, rsp
     call    do_trap
+    test    ebx, ebx
+    jz      .out
+    swapgs
+.out:
     CPU_REGS_POP
     add     rsp, 16                     ; vector and error code
     iretq
+
+; #DB, NMI and #MC run on IST stacks and may interrupt the hypervisor
+; between a PV guest crossing and its SWAPGS (pv/pv_entry.asm), with the
+; guest's GS base loaded. Their stacks lie in this CPU's per-CPU area, so
+; RSP names the struct percpu GS base must hold: SWAPGS when GS base is
+; not it but KERNEL_GS_BASE is (never before the per-CPU areas exist).
+; Out: ebx = 1 if swapped. Clobbers rax, rcx, rdx, rsi, rdi.
+ist_gs_fix:
+    mov     rsi, rsp
+    and     rsi, -PERCPU_STRIDE
+    add     rsi, PERCPU_DATA_OFF
+    mov     ecx, MSR_GS_BASE
+    rdmsr
+    shl     rdx, 32
+    or      rax, rdx
+    cmp     rax, rsi
+    je      .done
+    mov     ecx, MSR_KERNEL_GS_BASE
+    rdmsr
+    shl     rdx, 32
+    or      rax, rdx
+    cmp     rax, rsi
+    jne     .done
+    swapgs
+    mov     ebx, 1
+.done:
+    ret

@@ -60,6 +60,8 @@ _Static_assert(PERCPU_GDT_PAGES * PAGE_SIZE == FIRST_RESERVED_GDT_BYTE + PAGE_SI
                GDT_ENTRIES * 8 <= PERCPU_GDT_PAGES * PAGE_SIZE &&
                PERCPU_GDT_OFF + PERCPU_GDT_PAGES * PAGE_SIZE <= PERCPU_STRIDE,
                "the GDT pages end with the reserved page, inside the per-CPU area");
+_Static_assert(!(PERCPU_VIRT_START & (PERCPU_STRIDE - 1)) && PERCPU_IST_DB_OFF < PERCPU_STRIDE,
+               "IST stacks find their per-CPU area by aligning RSP (hv/x86/entry.asm)");
 
 /* Made by the boot CPU before it brings up the others. */
 static int gdt_shared_frames(void)
