@@ -258,6 +258,12 @@ scenario("pv_hello", mem="512M",
                  r"Domain 1 \(guest1\) shut down: poweroff",
                  r"Powering off"],
          checks=["no-fail"])
+# Hostile arguments to the PV hypercalls: refused, the guest runs on.
+scenario("pv_hostile", mem="512M", modules=["guest:pv_hostile type=pv mem=64M"],
+         expect=[r"^\(d1\) pv_hostile: hostile arguments refused",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
 # PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
 scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
          modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
