@@ -258,6 +258,14 @@ scenario("pv_hello", mem="512M",
                  r"Domain 1 \(guest1\) shut down: poweroff",
                  r"Powering off"],
          checks=["no-fail"])
+# And on an Intel CPU model (still TCG, no VT-x): SYSCALL, SWAPGS and the
+# bounces do not depend on the vendor.
+scenario("pv_hello-intel", mem="512M", cpu="Skylake-Client,-vmx",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         expect=[r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
 # Hostile arguments to the PV hypercalls: refused, the guest runs on.
 scenario("pv_hostile", mem="512M", modules=["guest:pv_hostile type=pv mem=64M"],
          expect=[r"^\(d1\) pv_hostile: hostile arguments refused",
