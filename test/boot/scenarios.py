@@ -337,6 +337,7 @@ scenario("linux-pvh-smp", smp=3, mem="1G", timeout=600,
 # memory_area) into the "steal" column of /proc/stat (field 9 of the "cpu"
 # line, in 1/100 s). Two CPUs half-starved for 3 s give about 300; the
 # bounds only rule out "none" and "garbage" (more than 2 CPUs x 3 s).
+# (HVM domains do not offer the Xen ABI, so an HVM Linux shows no steal.)
 STEAL_CMD = ("s() { awk '$1==\"cpu\" {print $9}' /proc/stat; }; a=$(s); "
              "for c in 0 1; do taskset -c $c sh -c 'e=$(($(date +%s)+3)); "
              "while [ $(date +%s) -lt $e ]; do :; done' & done; wait; b=$(s); "
