@@ -342,13 +342,13 @@ STEAL_CMD = ("s() { awk '$1==\"cpu\" {print $9}' /proc/stat; }; a=$(s); "
              "for c in 0 1; do taskset -c $c sh -c 'e=$(($(date +%s)+3)); "
              "while [ $(date +%s) -lt $e ]; do :; done' & done; wait; b=$(s); "
              "echo \"steal-$a-to-$b\"; [ $((b-a)) -ge 50 ] && [ $((b-a)) -le 700 ] "
-             "&& echo \"steal-grew-by-$((b-a))\"\n")
+             "&& echo \"steal-grew-by-$((b-a))\"; echo \"steal-$((1+1))-done\"\n")
 scenario("linux-pvh-steal", smp=2, mem="1G", timeout=300,
          modules=["linux:vmlinux type=pvh mem=256M vcpus=2 cpu=1 name=steal -- "
                   "console=hvc0 panic=-1",
                   "linux:initramfs.cpio.gz ramdisk"],
          keys=[(r"\(d1\) mica-guest# ", CTRL_A3), (r"Serial input to d1", STEAL_CMD),
-               (r"^\(d1\) steal-\d", "poweroff\n")],
+               (r"^\(d1\) steal-2-done", "poweroff\n")],
          expect=[r"Domain 1 \(steal\): PVH, 256 MiB, 2 vCPUs",
                  r"\(d1\) .*smp: Brought up 1 node, 2 CPUs",
                  r"^\(d1\) steal-\d+-to-\d+$", r"^\(d1\) steal-grew-by-\d+$",
