@@ -15,6 +15,8 @@
  * Locking: d->lock (include/hv/pv_mm.h), taken here and nowhere below.
  */
 
+const struct pv_mm_ops *pv_mm_ops;
+
 void pv_mm_domain_init(struct pv_mm_domain *d, uint16_t domid,
                        unsigned int nr_vcpus)
 {

@@ -10,8 +10,6 @@
 /* Xen's internal flag in the count of a continued batch (top bit). */
 #define MMU_UPDATE_PREEMPTED 0x80000000U
 
-const struct pv_mm_ops *pv_mm_ops;
-
 struct pv_batch {
     uint64_t list;      /* guest address of element 0 of this part */
     size_t size;        /* bytes per element */
@@ -94,9 +92,11 @@ long pv_batch_run(struct vcpu *v, struct pv_mm_vcpu *mv,
     return pv_batch_end(v, args, &b, i, rc);
 }
 
-bool pv_domid_is_self(const struct pv_mm_domain *d, uint16_t domid)
+int pv_foreign_check(const struct pv_mm_domain *d, uint16_t domid)
 {
-    return domid == DOMID_SELF || domid == d->domid;
+    if (domid == DOMID_SELF)
+        return 0;
+    return domid == d->domid ? -ESRCH : -EPERM;
 }
 
 /* MAX_VCPUS fits one 64-bit word of Xen's unsigned-long bitmap. */

@@ -22,9 +22,10 @@ typedef long (*pv_batch_fn)(struct vcpu *v, struct pv_mm_vcpu *mv,
 long pv_batch_run(struct vcpu *v, struct pv_mm_vcpu *mv,
                   struct hypercall_args *args, size_t size, pv_batch_fn one);
 
-/* May a domid argument name pages of d? Only d itself (DOMID_SELF or its
- * id): Mica has no privileged PV domain yet. */
-bool pv_domid_is_self(const struct pv_mm_domain *d, uint16_t domid);
+/* A foreigndom argument: only DOMID_SELF is allowed, since Mica has no
+ * privileged PV domain yet. Like Xen, naming oneself by id is -ESRCH;
+ * any other domain is -EPERM. */
+int pv_foreign_check(const struct pv_mm_domain *d, uint16_t domid);
 /* A guest vCPU bitmap (bit n = vCPU n) at gva, limited to d's vCPUs. */
 int __must_check pv_vcpumask_read(struct vcpu *v, const struct pv_mm_domain *d,
                                   uint64_t gva, uint64_t *mask);

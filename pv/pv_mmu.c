@@ -27,13 +27,15 @@ static long mmu_update_one(struct vcpu *v, struct pv_mm_vcpu *mv,
 }
 
 /* foreigndom: bits 15:0 own the mapped frames, bits 31:16 the tables
- * (plus one, 0 = the caller). Only the caller itself is allowed. */
-static bool mmu_update_self(const struct pv_mm_domain *d, uint64_t foreigndom)
+ * (plus one; 0 = the caller, as is the caller's own id). */
+static int mmu_update_foreign_check(const struct pv_mm_domain *d,
+                                    uint64_t foreigndom)
 {
     uint16_t pfd = (uint16_t)(foreigndom >> 16);
 
-    return pv_domid_is_self(d, (uint16_t)foreigndom) &&
-           (pfd == 0 || pfd == d->domid + 1U);
+    if (pfd && pfd != d->domid + 1U)
+        return -EPERM;
+    return pv_foreign_check(d, (uint16_t)foreigndom);
 }
 
 /*
@@ -44,11 +46,13 @@ static bool mmu_update_self(const struct pv_mm_domain *d, uint64_t foreigndom)
 long do_mmu_update(struct vcpu *v, struct hypercall_args *args)
 {
     struct pv_mm_vcpu *mv = pv_mm_current(v);
+    int rc;
 
     if (!mv)
         return -ENOSYS;
-    if (!mmu_update_self(mv->d, args->a[3]))
-        return -EPERM;
+    rc = mmu_update_foreign_check(mv->d, args->a[3]);
+    if (rc)
+        return rc;
     return pv_batch_run(v, mv, args, sizeof(struct mmu_update), mmu_update_one);
 }
 

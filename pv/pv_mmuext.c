@@ -67,10 +67,12 @@ static long mmuext_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem)
 long do_mmuext_op(struct vcpu *v, struct hypercall_args *args)
 {
     struct pv_mm_vcpu *mv = pv_mm_current(v);
+    int rc;
 
     if (!mv)
         return -ENOSYS;
-    if (!pv_domid_is_self(mv->d, (uint16_t)args->a[3]))
-        return -EPERM;
+    rc = pv_foreign_check(mv->d, (uint16_t)args->a[3]);
+    if (rc)
+        return rc;
     return pv_batch_run(v, mv, args, sizeof(struct mmuext_op), mmuext_one);
 }
