@@ -40,8 +40,7 @@ static int m2p_map_page(struct pt_ctx *pt, uint64_t off)
     memset(pt->phys_to_virt(pt->opaque, pa), 0xff, PAGE_SIZE); /* M2P_INVALID */
     rc = pt_map(pt, RO_MPT_VIRT_START + off, pa, PAGE_SIZE, PTE_U | PTE_NX | PTE_G);
     if (!rc)
-        rc = pt_map(pt, RW_MPT_VIRT_START + off, pa, PAGE_SIZE,
-                    PTE_W | PTE_NX | PTE_G);
+        rc = pt_map(pt, RW_MPT_VIRT_START + off, pa, PAGE_SIZE, PTE_W | PTE_NX | PTE_G);
     return rc;
 }
 

@@ -17,8 +17,7 @@
 
 const struct pv_mm_ops *pv_mm_ops;
 
-void pv_mm_domain_init(struct pv_mm_domain *d, uint16_t domid,
-                       unsigned int nr_vcpus)
+void pv_mm_domain_init(struct pv_mm_domain *d, uint16_t domid, unsigned int nr_vcpus)
 {
     d->domid = domid;
     d->nr_vcpus = nr_vcpus;
@@ -26,8 +25,7 @@ void pv_mm_domain_init(struct pv_mm_domain *d, uint16_t domid,
     spin_lock_init(&d->lock);
 }
 
-void pv_mm_vcpu_init(struct pv_mm_vcpu *mv, struct pv_mm_domain *d,
-                     unsigned int id)
+void pv_mm_vcpu_init(struct pv_mm_vcpu *mv, struct pv_mm_domain *d, unsigned int id)
 {
     mv->d = d;
     mv->id = id;
@@ -113,8 +111,8 @@ static bool is_live_l4(struct pv_mm_domain *d, mfn_t mfn)
 {
     const struct page_info *pg = pv_page(mfn);
 
-    return pg && pg->owner == d->domid && pg->type == PGT_L4 &&
-           pg->type_count && (pg->flags & PGF_VALIDATED);
+    return pg && pg->owner == d->domid && pg->type == PGT_L4 && pg->type_count &&
+           (pg->flags & PGF_VALIDATED);
 }
 
 static int set_base_locked(struct pv_mm_vcpu *mv, mfn_t mfn, bool user)
@@ -145,8 +143,8 @@ int pv_mm_set_base(struct pv_mm_vcpu *mv, mfn_t mfn, bool user)
     return rc;
 }
 
-static int update_pte_locked(struct pv_mm_domain *d, mfn_t mfn,
-                             unsigned int slot, uint64_t val, bool preserve_ad)
+static int update_pte_locked(struct pv_mm_domain *d, mfn_t mfn, unsigned int slot,
+                             uint64_t val, bool preserve_ad)
 {
     struct page_info *pg = pv_page(mfn);
     int rc;
@@ -162,8 +160,7 @@ static int update_pte_locked(struct pv_mm_domain *d, mfn_t mfn,
     return 0;
 }
 
-int pv_mm_update_pte(struct pv_mm_domain *d, paddr_t ma, uint64_t val,
-                     bool preserve_ad)
+int pv_mm_update_pte(struct pv_mm_domain *d, paddr_t ma, uint64_t val, bool preserve_ad)
 {
     mfn_t mfn = paddr_to_mfn(ma);
     int rc;
@@ -211,8 +208,7 @@ int pv_mm_update_va(struct pv_mm_vcpu *mv, vaddr_t va, uint64_t val)
         return -EINVAL;
     spin_lock(&d->lock);
     if (!mfn_eq(mv->kernel_l4, INVALID_MFN) &&
-        !walk_to_l1(mv->kernel_l4, va, &l1, &slot) &&
-        pv_page(l1)->type == PGT_L1)
+        !walk_to_l1(mv->kernel_l4, va, &l1, &slot) && pv_page(l1)->type == PGT_L1)
         rc = pv_pt_update(d, l1, slot, val, false);
     spin_unlock(&d->lock);
     return rc;

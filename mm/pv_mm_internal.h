@@ -52,19 +52,17 @@ uint64_t *pv_map(mfn_t mfn);
 
 /* Rate-limited warning about something the guest did. */
 bool pv_mm_log_ok(struct pv_mm_domain *d);
-#define pv_mm_warn(d, fmt, ...)                                          \
-    do {                                                                 \
-        if (pv_mm_log_ok(d))                                             \
-            printk(LOG_WARN "d%u: " fmt "%s\n", (d)->domid, __VA_ARGS__, \
-                   (d)->log_budget ? "" : " (no more PV MMU warnings)"); \
+#define pv_mm_warn(d, fmt, ...)                                                          \
+    do {                                                                                 \
+        if (pv_mm_log_ok(d))                                                             \
+            printk(LOG_WARN "d%u: " fmt "%s\n", (d)->domid, __VA_ARGS__,                 \
+                   (d)->log_budget ? "" : " (no more PV MMU warnings)");                 \
     } while (0)
 
 /* mm/pv_mm_pt.c: page-table contents (caller holds d->lock). */
-int __must_check pv_pt_validate(struct pv_mm_domain *d, mfn_t mfn,
-                                unsigned int level);
+int __must_check pv_pt_validate(struct pv_mm_domain *d, mfn_t mfn, unsigned int level);
 void pv_pt_devalidate(struct pv_mm_domain *d, mfn_t mfn, unsigned int level);
-int __must_check pv_pt_update(struct pv_mm_domain *d, mfn_t table,
-                              unsigned int slot, uint64_t val,
-                              bool preserve_ad);
+int __must_check pv_pt_update(struct pv_mm_domain *d, mfn_t table, unsigned int slot,
+                              uint64_t val, bool preserve_ad);
 
 #endif /* MM_PV_MM_INTERNAL_H */

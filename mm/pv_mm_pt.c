@@ -97,8 +97,8 @@ static void hv_slots_fill(uint64_t *t)
         __atomic_store_n(&t[i], idle[i], __ATOMIC_RELAXED);
 }
 
-static void entries_put(struct pv_mm_domain *d, const uint64_t *t,
-                        unsigned int level, unsigned int n)
+static void entries_put(struct pv_mm_domain *d, const uint64_t *t, unsigned int level,
+                        unsigned int n)
 {
     for (unsigned int i = 0; i < n; i++) {
         uint64_t e = __atomic_load_n(&t[i], __ATOMIC_RELAXED);
@@ -148,9 +148,8 @@ static uint64_t entry_write(uint64_t *p, uint64_t val, bool preserve_ad)
 
     if (!preserve_ad)
         return __atomic_exchange_n(p, val, __ATOMIC_SEQ_CST);
-    while (!__atomic_compare_exchange_n(p, &old, val | (old & (PTE_A | PTE_D)),
-                                        false, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_RELAXED))
+    while (!__atomic_compare_exchange_n(p, &old, val | (old & (PTE_A | PTE_D)), false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
         ;
     return old;
 }
@@ -158,8 +157,8 @@ static uint64_t entry_write(uint64_t *p, uint64_t val, bool preserve_ad)
 /* The new entry's references are taken before the old one's are dropped,
  * so replacing an entry by one naming the same frame never lets that
  * frame's count reach 0 (which would release a table still in use). */
-int pv_pt_update(struct pv_mm_domain *d, mfn_t table, unsigned int slot,
-                 uint64_t val, bool preserve_ad)
+int pv_pt_update(struct pv_mm_domain *d, mfn_t table, unsigned int slot, uint64_t val,
+                 bool preserve_ad)
 {
     unsigned int level = pv_type_level(pv_page(table)->type);
     uint64_t old;

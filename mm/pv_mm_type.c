@@ -76,8 +76,8 @@ void pv_page_put(struct pv_mm_domain *d, mfn_t mfn)
 
 /* First reference of a type: flush if the frame had another type, then
  * validate a page table. */
-static int pv_page_take_type(struct pv_mm_domain *d, struct page_info *pg,
-                             mfn_t mfn, enum page_type type)
+static int pv_page_take_type(struct pv_mm_domain *d, struct page_info *pg, mfn_t mfn,
+                             enum page_type type)
 {
     int rc;
 

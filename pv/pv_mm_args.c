@@ -23,8 +23,8 @@ struct pv_mm_vcpu *pv_mm_current(struct vcpu *v)
     return pv_mm_ops ? pv_mm_ops->vcpu(v) : NULL;
 }
 
-static void pv_batch_begin(struct vcpu *v, const struct hypercall_args *args,
-                    size_t size, struct pv_batch *b)
+static void pv_batch_begin(struct vcpu *v, const struct hypercall_args *args, size_t size,
+                           struct pv_batch *b)
 {
     b->list = args->a[0];
     b->size = size;
@@ -39,7 +39,7 @@ static void pv_batch_begin(struct vcpu *v, const struct hypercall_args *args,
 }
 
 static int pv_batch_read(struct vcpu *v, const struct pv_batch *b, unsigned int i,
-                  void *dst)
+                         void *dst)
 {
     return copy_from_guest(v, dst, b->list + (uint64_t)i * b->size, b->size);
 }
@@ -58,7 +58,7 @@ static void pdone_write(struct vcpu *v, uint64_t pdone, unsigned int done)
 }
 
 static long pv_batch_end(struct vcpu *v, struct hypercall_args *args,
-                  const struct pv_batch *b, unsigned int i, long rc)
+                         const struct pv_batch *b, unsigned int i, long rc)
 {
     if (rc == -ERESTART) {
         args->a[0] = b->list + (uint64_t)i * b->size;
@@ -69,8 +69,8 @@ static long pv_batch_end(struct vcpu *v, struct hypercall_args *args,
     return rc;
 }
 
-long pv_batch_run(struct vcpu *v, struct pv_mm_vcpu *mv,
-                  struct hypercall_args *args, size_t size, pv_batch_fn one)
+long pv_batch_run(struct vcpu *v, struct pv_mm_vcpu *mv, struct hypercall_args *args,
+                  size_t size, pv_batch_fn one)
 {
     uint64_t elem[4];
     struct pv_batch b;
@@ -100,8 +100,8 @@ int pv_foreign_check(const struct pv_mm_domain *d, uint16_t domid)
 }
 
 /* MAX_VCPUS fits one 64-bit word of Xen's unsigned-long bitmap. */
-int pv_vcpumask_read(struct vcpu *v, const struct pv_mm_domain *d,
-                     uint64_t gva, uint64_t *mask)
+int pv_vcpumask_read(struct vcpu *v, const struct pv_mm_domain *d, uint64_t gva,
+                     uint64_t *mask)
 {
     uint64_t m;
 

@@ -7,8 +7,7 @@
 #include <hv/pv_mm.h>
 
 /* One element of a batch, already copied in: 0 or -E... */
-typedef long (*pv_batch_fn)(struct vcpu *v, struct pv_mm_vcpu *mv,
-                            const void *elem);
+typedef long (*pv_batch_fn)(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem);
 
 /*
  * A batch hypercall (mmu_update, mmuext_op) with args (list, count,
@@ -19,8 +18,8 @@ typedef long (*pv_batch_fn)(struct vcpu *v, struct pv_mm_vcpu *mv,
  * the rest: count then carries Xen's MMU_UPDATE_PREEMPTED flag and pdone
  * already holds the earlier parts' work.
  */
-long pv_batch_run(struct vcpu *v, struct pv_mm_vcpu *mv,
-                  struct hypercall_args *args, size_t size, pv_batch_fn one);
+long pv_batch_run(struct vcpu *v, struct pv_mm_vcpu *mv, struct hypercall_args *args,
+                  size_t size, pv_batch_fn one);
 
 /* A foreigndom argument: only DOMID_SELF is allowed, since Mica has no
  * privileged PV domain yet. Like Xen, naming oneself by id is -ESRCH;

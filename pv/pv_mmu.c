@@ -5,8 +5,7 @@
 
 #include "pv_mm_args.h"
 
-static long mmu_update_one(struct vcpu *v, struct pv_mm_vcpu *mv,
-                           const void *elem)
+static long mmu_update_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem)
 {
     const struct mmu_update *req = elem;
     struct pv_mm_domain *d = mv->d;
@@ -28,8 +27,7 @@ static long mmu_update_one(struct vcpu *v, struct pv_mm_vcpu *mv,
 
 /* foreigndom: bits 15:0 own the mapped frames, bits 31:16 the tables
  * (plus one; 0 = the caller, as is the caller's own id). */
-static int mmu_update_foreign_check(const struct pv_mm_domain *d,
-                                    uint64_t foreigndom)
+static int mmu_update_foreign_check(const struct pv_mm_domain *d, uint64_t foreigndom)
 {
     uint16_t pfd = (uint16_t)(foreigndom >> 16);
 
@@ -61,8 +59,7 @@ long do_mmu_update(struct vcpu *v, struct hypercall_args *args)
  * is 0 for this vCPU only (UVMF_LOCAL), UVMF_ALL, or otherwise the guest
  * address of a vCPU bitmap (UVMF_MULTI).
  */
-static long uvmf_flush(struct vcpu *v, struct pv_mm_vcpu *mv, vaddr_t va,
-                       uint64_t flags)
+static long uvmf_flush(struct vcpu *v, struct pv_mm_vcpu *mv, vaddr_t va, uint64_t flags)
 {
     uint64_t target = flags & ~UVMF_FLUSHTYPE_MASK;
     uint64_t mask = 1ULL << mv->id;

@@ -6,6 +6,12 @@
 
 #include "pv_mm_args.h"
 
+static long flush_all(struct pv_mm_domain *d, uint64_t mask)
+{
+    pv_mm_ops->flush(d, mask, PV_MM_FLUSH_ALL);
+    return 0;
+}
+
 /* INVLPG of an address the guest cannot map is a no-op, as in Xen. */
 static long flush_page(struct pv_mm_domain *d, uint64_t mask, vaddr_t va)
 {
@@ -21,11 +27,7 @@ static long flush_multi(struct vcpu *v, struct pv_mm_domain *d,
 
     if (pv_vcpumask_read(v, d, op->arg2.vcpumask, &mask))
         return -EINVAL; /* Xen's answer for an unreadable mask */
-    if (va == PV_MM_FLUSH_ALL) {
-        pv_mm_ops->flush(d, mask, va);
-        return 0;
-    }
-    return flush_page(d, mask, va);
+    return va == PV_MM_FLUSH_ALL ? flush_all(d, mask) : flush_page(d, mask, va);
 }
 
 static long mmuext_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem)
@@ -35,6 +37,8 @@ static long mmuext_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem)
     uint64_t self = 1ULL << mv->id;
     mfn_t mfn = _mfn(op->arg1.mfn);
 
+    /* One line per command. */
+    // clang-format off
     switch (op->cmd) {
     case MMUEXT_PIN_L1_TABLE: return pv_mm_pin(d, mfn, PGT_L1);
     case MMUEXT_PIN_L2_TABLE: return pv_mm_pin(d, mfn, PGT_L2);
@@ -43,11 +47,11 @@ static long mmuext_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem)
     case MMUEXT_UNPIN_TABLE: return pv_mm_unpin(d, mfn);
     case MMUEXT_NEW_BASEPTR: return pv_mm_set_base(mv, mfn, false);
     case MMUEXT_NEW_USER_BASEPTR: return pv_mm_set_base(mv, mfn, true);
-    case MMUEXT_TLB_FLUSH_LOCAL: pv_mm_ops->flush(d, self, PV_MM_FLUSH_ALL); return 0;
+    case MMUEXT_TLB_FLUSH_LOCAL: return flush_all(d, self);
     case MMUEXT_INVLPG_LOCAL: return flush_page(d, self, op->arg1.linear_addr);
     case MMUEXT_TLB_FLUSH_MULTI: return flush_multi(v, d, op, PV_MM_FLUSH_ALL);
     case MMUEXT_INVLPG_MULTI: return flush_multi(v, d, op, op->arg1.linear_addr);
-    case MMUEXT_TLB_FLUSH_ALL: pv_mm_ops->flush(d, PV_MM_ALL_VCPUS, PV_MM_FLUSH_ALL); return 0;
+    case MMUEXT_TLB_FLUSH_ALL: return flush_all(d, PV_MM_ALL_VCPUS);
     case MMUEXT_INVLPG_ALL: return flush_page(d, PV_MM_ALL_VCPUS, op->arg1.linear_addr);
     case MMUEXT_FLUSH_CACHE: return -EACCES; /* no devices: no cache control */
     case MMUEXT_FLUSH_CACHE_GLOBAL: return -EACCES;
@@ -58,6 +62,7 @@ static long mmuext_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem)
     case MMUEXT_UNMARK_SUPER: return -EOPNOTSUPP;
     default: return -ENOSYS;
     }
+    // clang-format on
 }
 
 /*

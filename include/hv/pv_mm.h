@@ -46,27 +46,27 @@ struct vcpu;
  * buddy lock is never taken inside it. ops->flush is called with it held.
  */
 
-#define PV_MM_FLUSH_ALL (~0ULL)  /* flush va: the whole TLB, not one page */
-#define PV_MM_ALL_VCPUS (~0ULL)  /* flush mask: every vCPU of the domain */
-#define PV_MM_LOG_BUDGET 32      /* warnings logged per domain, then quiet */
+#define PV_MM_FLUSH_ALL (~0ULL) /* flush va: the whole TLB, not one page */
+#define PV_MM_ALL_VCPUS (~0ULL) /* flush mask: every vCPU of the domain */
+#define PV_MM_LOG_BUDGET 32     /* warnings logged per domain, then quiet */
 
 /* Per-domain PV MMU state, embedded in the runtime's PV domain. */
 struct pv_mm_domain {
-    uint16_t domid;           /* owner id its frames carry */
-    unsigned int nr_vcpus;    /* bits of a vCPU mask that count */
-    unsigned int log_budget;  /* guest-caused warnings left (rate limit) */
-    spinlock_t lock;          /* see Locking above */
+    uint16_t domid;          /* owner id its frames carry */
+    unsigned int nr_vcpus;   /* bits of a vCPU mask that count */
+    unsigned int log_budget; /* guest-caused warnings left (rate limit) */
+    spinlock_t lock;         /* see Locking above */
 };
 
 /* Per-vCPU PV MMU state, embedded in the runtime's PV vCPU. Each base
  * pointer holds one general and one PGT_L4 reference. */
 struct pv_mm_vcpu {
     struct pv_mm_domain *d;
-    unsigned int id;          /* bit in vCPU masks */
-    mfn_t kernel_l4;          /* MMUEXT_NEW_BASEPTR; INVALID_MFN = none */
-    mfn_t user_l4;            /* MMUEXT_NEW_USER_BASEPTR; INVALID_MFN = none */
-    uint64_t ldt_base;        /* MMUEXT_SET_LDT linear address (0 = none) */
-    unsigned int ldt_ents;    /* its descriptors, at most 8192 */
+    unsigned int id;       /* bit in vCPU masks */
+    mfn_t kernel_l4;       /* MMUEXT_NEW_BASEPTR; INVALID_MFN = none */
+    mfn_t user_l4;         /* MMUEXT_NEW_USER_BASEPTR; INVALID_MFN = none */
+    uint64_t ldt_base;     /* MMUEXT_SET_LDT linear address (0 = none) */
+    unsigned int ldt_ents; /* its descriptors, at most 8192 */
 };
 
 /*
@@ -95,10 +95,8 @@ struct pv_mm_ops {
 
 extern const struct pv_mm_ops *pv_mm_ops;
 
-void pv_mm_domain_init(struct pv_mm_domain *d, uint16_t domid,
-                       unsigned int nr_vcpus);
-void pv_mm_vcpu_init(struct pv_mm_vcpu *mv, struct pv_mm_domain *d,
-                     unsigned int id);
+void pv_mm_domain_init(struct pv_mm_domain *d, uint16_t domid, unsigned int nr_vcpus);
+void pv_mm_vcpu_init(struct pv_mm_vcpu *mv, struct pv_mm_domain *d, unsigned int id);
 
 /*
  * Operations on one domain's frames; each takes d->lock. All return 0 or
@@ -107,8 +105,7 @@ void pv_mm_vcpu_init(struct pv_mm_vcpu *mv, struct pv_mm_domain *d,
 /* MMUEXT_PIN_Lk_TABLE: validate as `type` (PGT_L1..PGT_L4) and keep one
  * type reference. -EINVAL: not the domain's, bad type, already pinned or
  * refused by validation (whose error is returned, e.g. -EBUSY). */
-int __must_check pv_mm_pin(struct pv_mm_domain *d, mfn_t mfn,
-                           enum page_type type);
+int __must_check pv_mm_pin(struct pv_mm_domain *d, mfn_t mfn, enum page_type type);
 /* MMUEXT_UNPIN_TABLE: -EINVAL unless the domain's frame is pinned. */
 int __must_check pv_mm_unpin(struct pv_mm_domain *d, mfn_t mfn);
 /* MMUEXT_NEW_BASEPTR / NEW_USER_BASEPTR: mfn must already be a validated
@@ -119,22 +116,19 @@ int __must_check pv_mm_set_base(struct pv_mm_vcpu *mv, mfn_t mfn, bool user);
  * the machine address of an 8-byte entry in a frame of the domain. An
  * entry of a validated table is checked and its references moved; a
  * frame that can be writable is written as plain memory. */
-int __must_check pv_mm_update_pte(struct pv_mm_domain *d, paddr_t ma,
-                                  uint64_t val, bool preserve_ad);
+int __must_check pv_mm_update_pte(struct pv_mm_domain *d, paddr_t ma, uint64_t val,
+                                  bool preserve_ad);
 /* update_va_mapping without the flush: the L1 entry that maps va in mv's
  * kernel page table. -EINVAL when va is not a guest address or no L1
  * table maps it. */
-int __must_check pv_mm_update_va(struct pv_mm_vcpu *mv, vaddr_t va,
-                                 uint64_t val);
+int __must_check pv_mm_update_va(struct pv_mm_vcpu *mv, vaddr_t va, uint64_t val);
 /* MMU_MACHPHYS_UPDATE: M2P[mfn] = pfn for a frame the domain owns. */
-int __must_check pv_mm_machphys_update(struct pv_mm_domain *d, mfn_t mfn,
-                                       uint64_t pfn);
+int __must_check pv_mm_machphys_update(struct pv_mm_domain *d, mfn_t mfn, uint64_t pfn);
 /* MMUEXT_CLEAR_PAGE / COPY_PAGE: the target must be able to be writable. */
 int __must_check pv_mm_clear_page(struct pv_mm_domain *d, mfn_t mfn);
 int __must_check pv_mm_copy_page(struct pv_mm_domain *d, mfn_t dst, mfn_t src);
 /* MMUEXT_SET_LDT: record (and hand to ops->ldt_changed) a new LDT. */
-int __must_check pv_mm_set_ldt(struct pv_mm_vcpu *mv, uint64_t base,
-                               unsigned int ents);
+int __must_check pv_mm_set_ldt(struct pv_mm_vcpu *mv, uint64_t base, unsigned int ents);
 
 /* Teardown: drop a vCPU's base pointers (it no longer runs on them). */
 void pv_mm_vcpu_release(struct pv_mm_vcpu *mv);
@@ -153,8 +147,7 @@ void pv_page_put(struct pv_mm_domain *d, mfn_t mfn);
 /* A type reference (the caller holds a general one). Validates a page
  * table on its first reference; -EINVAL on a type conflict. PGT_SEG_DESC
  * contents are the caller's to check, after the type is held. */
-int __must_check pv_page_get_type(struct pv_mm_domain *d, mfn_t mfn,
-                                  enum page_type type);
+int __must_check pv_page_get_type(struct pv_mm_domain *d, mfn_t mfn, enum page_type type);
 void pv_page_put_type(struct pv_mm_domain *d, mfn_t mfn);
 /* Is va a canonical address outside the hypervisor's slots? */
 bool pv_guest_va_ok(vaddr_t va);

@@ -6,41 +6,15 @@
 #include <hv/layout.h>
 #include <hv/m2p.h>
 
+#include "pt_host.h"
 #include "test_support.h"
 
-/* Table and M2P frames come from a host buffer posing as physical memory. */
-#define FAKE_BASE 0x40000000ULL
-#define FAKE_FRAMES 32
-
-static uint8_t frames[FAKE_FRAMES][4096] __attribute__((aligned(4096)));
-static unsigned int frames_used, frames_limit;
 static struct pt_ctx pt;
-
-static paddr_t fake_alloc(void *opaque)
-{
-    (void)opaque;
-    if (frames_used >= frames_limit)
-        return 0;
-    memset(frames[frames_used], 0, sizeof(frames[0]));
-    return FAKE_BASE + (paddr_t)frames_used++ * 4096;
-}
-
-static void *fake_p2v(void *opaque, paddr_t pa)
-{
-    (void)opaque;
-    assert_true(pa >= FAKE_BASE && pa - FAKE_BASE < (paddr_t)frames_used * 4096);
-    return frames[(pa - FAKE_BASE) / 4096];
-}
 
 static int setup(void **state)
 {
     (void)state;
-    frames_used = 0;
-    frames_limit = FAKE_FRAMES;
-    memset(&pt, 0, sizeof(pt));
-    pt.alloc_table = fake_alloc;
-    pt.phys_to_virt = fake_p2v;
-    pt.root = fake_alloc(NULL);
+    pt_host_init(&pt, false);
     return 0;
 }
 
@@ -70,21 +44,23 @@ static void test_m2p_mappings(void **state)
         assert_true(rw & PTE_W);
         assert_false(rw & PTE_U);
         /* every entry starts as "no pfn" */
-        const uint64_t *e = fake_p2v(NULL, ro_pa);
+        const uint64_t *e = pt_host_p2v(NULL, ro_pa);
         for (unsigned int i = 0; i < 512; i++)
             assert_int_equal(e[i], M2P_INVALID);
     }
-    assert_int_equal(pt_lookup(&pt, RO_MPT_VIRT_START + 2 * 4096, NULL, NULL, NULL), -ENOENT);
+    assert_int_equal(pt_lookup(&pt, RO_MPT_VIRT_START + 2 * 4096, NULL, NULL, NULL),
+                     -ENOENT);
     /* the guest-visible slot is user-accessible all the way down */
-    assert_true(((uint64_t *)fake_p2v(NULL, pt.root))[256] & PTE_U);
-    assert_false(((uint64_t *)fake_p2v(NULL, pt.root))[260] & PTE_U);
+    assert_true(((uint64_t *)pt_host_p2v(NULL, pt.root))[256] & PTE_U);
+    assert_false(((uint64_t *)pt_host_p2v(NULL, pt.root))[260] & PTE_U);
 }
 
 static void test_m2p_init_limits(void **state)
 {
     (void)state;
-    assert_int_equal(m2p_init(&pt, (RO_MPT_VIRT_END - RO_MPT_VIRT_START) / 8 + 1), -EINVAL);
-    frames_limit = 3; /* the root and two tables: no room for the data */
+    assert_int_equal(m2p_init(&pt, (RO_MPT_VIRT_END - RO_MPT_VIRT_START) / 8 + 1),
+                     -EINVAL);
+    pt_host_limit = 3; /* the root and two tables: no room for the data */
     assert_int_equal(m2p_init(&pt, 512), -ENOMEM);
 }
 

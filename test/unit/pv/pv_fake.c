@@ -101,8 +101,7 @@ static const struct pv_mm_ops fake_ops = {
     .preempt_check = fake_preempt,
 };
 
-static void frames_assign(uint64_t first, uint64_t last, uint16_t owner,
-                          uint8_t flags)
+static void frames_assign(uint64_t first, uint64_t last, uint16_t owner, uint8_t flags)
 {
     for (uint64_t m = first; m <= last; m++) {
         frames[m].owner = owner;

@@ -24,9 +24,9 @@
 #define F_L3 11
 #define F_L2 12
 #define F_L1 13
-#define F_SPARE 14   /* 14-19: more tables */
-#define F_DATA 20    /* 20-29: data pages */
-#define F_D2 40      /* a d2 frame */
+#define F_SPARE 14 /* 14-19: more tables */
+#define F_DATA 20  /* 20-29: data pages */
+#define F_D2 40    /* a d2 frame */
 #define F_FREE 50
 
 /* Guest virtual memory for hypercall arguments. */
@@ -40,9 +40,9 @@ extern struct vcpu vcpu1[2], vcpu2, vcpu_hvm;
 /* What the ops table saw. */
 struct fake_calls {
     unsigned int flushes;
-    uint64_t flush_mask, flush_va;  /* last flush */
+    uint64_t flush_mask, flush_va; /* last flush */
     unsigned int base_changed, ldt_changed;
-    int preempt_in;                 /* preempt_check true after this many calls; -1 never */
+    int preempt_in; /* preempt_check true after this many calls; -1 never */
 };
 extern struct fake_calls calls;
 extern uint64_t fake_hv_l4[512];

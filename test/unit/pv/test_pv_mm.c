@@ -86,15 +86,18 @@ static void test_map_other_domain_frame_refused(void **state)
 {
     (void)state;
     tree_pin();
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 7), pte(F_D2, RW_FLAGS), false), -EBUSY);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 7), pte(F_D2, RO_FLAGS), false), -EBUSY);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 7), pte(F_D2, RW_FLAGS), false),
+                     -EBUSY);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 7), pte(F_D2, RO_FLAGS), false),
+                     -EBUSY);
     assert_int_equal(frame(F_L1)[7], 0);
     assert_int_equal(pg(F_D2)->count, 0);
     /* nor may it pin, or write entries into, the other domain's tables */
     assert_int_equal(pv_mm_pin(&dom2, _mfn(F_L1), PGT_L1), -EINVAL);
     assert_int_equal(pv_mm_update_pte(&dom2, ma_of(F_L1, 7), 0, false), -EINVAL);
     /* an L2 entry naming the other domain's frame as an L1 */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_D2, PT_FLAGS), false), -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_D2, PT_FLAGS), false),
+                     -EINVAL);
 }
 
 /* Issue 5 security list: a writable mapping of one of its own page-table
@@ -104,15 +107,18 @@ static void test_writable_mapping_of_own_pagetable_refused(void **state)
     (void)state;
     tree_pin();
     for (uint64_t t = F_L4; t <= F_L1; t++) {
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(t, RW_FLAGS), false), -EBUSY);
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(t, RO_FLAGS), false), 0);
+        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(t, RW_FLAGS), false),
+                         -EBUSY);
+        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(t, RO_FLAGS), false),
+                         0);
     }
     assert_int_equal(pg(F_L2)->type_count, 1);
     /* the other way round: a writably mapped data page cannot be pinned */
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_DATA), PGT_L1), -EINVAL);
     assert_int_equal(pg(F_DATA)->type, PGT_WRITABLE);
     /* nor linked in as a table */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_DATA, PT_FLAGS), false), -EINVAL);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_DATA, PT_FLAGS), false), -EINVAL);
 }
 
 /* Issue 5 security list: a pinned L1 cannot be used as an L2. */
@@ -122,12 +128,14 @@ static void test_pinned_l1_as_l2_refused(void **state)
     tree_pin();
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), 0);
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L2), -EINVAL);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L3, 1), pte(F_SPARE, PT_FLAGS), false), -EINVAL);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L3, 1), pte(F_SPARE, PT_FLAGS), false), -EINVAL);
     assert_int_equal(pg(F_SPARE)->type, PGT_L1);
     assert_int_equal(pg(F_SPARE)->type_count, 1);
     assert_int_equal(pg(F_SPARE)->count, 1);
     /* as an L1 it may be linked in */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_SPARE, PT_FLAGS), false), 0);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_SPARE, PT_FLAGS), false), 0);
     assert_int_equal(pg(F_SPARE)->type_count, 2);
 }
 
@@ -148,12 +156,16 @@ static void test_pagetable_cycle_refused(void **state)
     memset(frame(F_L3), 0, 4096);
     fake_build_tree();
     tree_pin();
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L4, 1), pte(F_L4, PT_FLAGS), false), -EINVAL);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L3, 1), pte(F_L4, PT_FLAGS), false), -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L4, 1), pte(F_L4, PT_FLAGS), false),
+                     -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L3, 1), pte(F_L4, PT_FLAGS), false),
+                     -EINVAL);
     /* an L2 entry pointing at an L3 in use */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_L3, PT_FLAGS), false), -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_L3, PT_FLAGS), false),
+                     -EINVAL);
     /* an L1 table reaching its own L2 as an L1 */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_L2, PT_FLAGS), false), -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_L2, PT_FLAGS), false),
+                     -EINVAL);
     assert_int_equal(frame(F_L2)[1], 0);
     assert_int_equal(pg(F_L4)->type_count, 1);
     assert_int_equal(pg(F_L3)->type_count, 1);
@@ -171,12 +183,15 @@ static void test_l4_hypervisor_slot_write_refused(void **state)
     assert_int_equal(frame(F_L4)[271], fake_hv_l4[271]);
     assert_int_equal(pg(F_DATA + 9)->count, 0);
     for (unsigned int i = 256; i <= 271; i++) {
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L4, i), pte(F_SPARE, PT_FLAGS), false), -EINVAL);
+        assert_int_equal(
+            pv_mm_update_pte(&dom1, ma_of(F_L4, i), pte(F_SPARE, PT_FLAGS), false),
+            -EINVAL);
         assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L4, i), 0, false), -EINVAL);
         assert_int_equal(frame(F_L4)[i], fake_hv_l4[i]);
     }
     assert_int_equal(pg(F_SPARE)->count, 0);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L4, 255), pte(F_SPARE, PT_FLAGS), false), 0);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L4, 255), pte(F_SPARE, PT_FLAGS), false), 0);
     assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L4, 272), 0, false), 0);
 }
 
@@ -185,19 +200,33 @@ static void test_forbidden_flags_refused(void **state)
     (void)state;
     tree_pin();
     /* superpages: PS in L2 and L3 */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_SPARE, PT_FLAGS | PTE_PS), false), -EINVAL);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L3, 1), pte(F_SPARE, PT_FLAGS | PTE_PS), false), -EINVAL);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_SPARE, PT_FLAGS | PTE_PS), false),
+        -EINVAL);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L3, 1), pte(F_SPARE, PT_FLAGS | PTE_PS), false),
+        -EINVAL);
     /* cache attributes, global upper levels, the grant marker */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(F_DATA + 8, RW_FLAGS | PTE_PCD), false), -EINVAL);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(F_DATA + 8, RW_FLAGS | PTE_PS), false), -EINVAL);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_SPARE, PT_FLAGS | PTE_G), false), -EINVAL);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(F_DATA + 8, RW_FLAGS | (1ULL << 62)), false), -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8),
+                                      pte(F_DATA + 8, RW_FLAGS | PTE_PCD), false),
+                     -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8),
+                                      pte(F_DATA + 8, RW_FLAGS | PTE_PS), false),
+                     -EINVAL);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_SPARE, PT_FLAGS | PTE_G), false),
+        -EINVAL);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8),
+                                      pte(F_DATA + 8, RW_FLAGS | (1ULL << 62)), false),
+                     -EINVAL);
     /* a misaligned entry address */
     assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8) + 4, 0, false), -EINVAL);
     assert_int_equal(pg(F_DATA + 8)->count, 0);
     assert_int_equal(pg(F_SPARE)->count, 0);
     /* NX and software bits are fine */
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(F_DATA + 8, RW_FLAGS | PTE_NX | 0xe00), false), 0);
+    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8),
+                                      pte(F_DATA + 8, RW_FLAGS | PTE_NX | 0xe00), false),
+                     0);
 }
 
 /* Issue 5 security list: unpinning and freeing page-table frames returns
@@ -215,7 +244,8 @@ static void test_unpin_returns_frames_as_writable(void **state)
     /* a new L1 may now map each former table writable */
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), 0);
     for (uint64_t t = F_L4; t <= F_L1; t++)
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_SPARE, t), pte(t, RW_FLAGS), false), 0);
+        assert_int_equal(
+            pv_mm_update_pte(&dom1, ma_of(F_SPARE, t), pte(t, RW_FLAGS), false), 0);
     assert_int_equal(pg(F_L2)->type, PGT_WRITABLE);
     assert_int_equal(pv_mm_unpin(&dom1, _mfn(F_L4)), -EINVAL); /* not pinned any more */
     assert_int_equal(pv_mm_domain_release(&dom1), 0);
@@ -227,19 +257,24 @@ static void test_refcounts_balance(void **state)
     (void)state;
     tree_pin();
     for (int round = 0; round < 3; round++) {
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 9), pte(F_DATA + 9, RW_FLAGS), false), 0);
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 10), pte(F_DATA + 9, RO_FLAGS), false), 0);
+        assert_int_equal(
+            pv_mm_update_pte(&dom1, ma_of(F_L1, 9), pte(F_DATA + 9, RW_FLAGS), false), 0);
+        assert_int_equal(
+            pv_mm_update_pte(&dom1, ma_of(F_L1, 10), pte(F_DATA + 9, RO_FLAGS), false),
+            0);
         assert_int_equal(pg(F_DATA + 9)->count, 2);
         assert_int_equal(pg(F_DATA + 9)->type_count, 1);
         /* RW -> RO on the same frame, then unmap both */
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 9), pte(F_DATA + 9, RO_FLAGS), false), 0);
+        assert_int_equal(
+            pv_mm_update_pte(&dom1, ma_of(F_L1, 9), pte(F_DATA + 9, RO_FLAGS), false), 0);
         assert_int_equal(pg(F_DATA + 9)->type_count, 0);
         assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 9), 0, false), 0);
         assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 10), 0, false), 0);
         assert_int_equal(pg(F_DATA + 9)->count, 0);
         /* link and unlink a whole L1 */
         frame(F_SPARE)[0] = pte(F_DATA + 8, RW_FLAGS);
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 3), pte(F_SPARE, PT_FLAGS), false), 0);
+        assert_int_equal(
+            pv_mm_update_pte(&dom1, ma_of(F_L2, 3), pte(F_SPARE, PT_FLAGS), false), 0);
         assert_int_equal(pg(F_DATA + 8)->type_count, 1);
         assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L2, 3), 0, false), 0);
         assert_int_equal(pg(F_DATA + 8)->count, 0);
@@ -254,9 +289,11 @@ static void test_preserve_ad(void **state)
     (void)state;
     tree_pin();
     frame(F_L1)[0] |= PTE_D | PTE_A;
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 0), pte(F_DATA, PTE_P | PTE_W), true), 0);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L1, 0), pte(F_DATA, PTE_P | PTE_W), true), 0);
     assert_true(frame(F_L1)[0] & PTE_D);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 0), pte(F_DATA, PTE_P | PTE_W), false), 0);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L1, 0), pte(F_DATA, PTE_P | PTE_W), false), 0);
     assert_false(frame(F_L1)[0] & PTE_D);
 }
 
@@ -283,7 +320,8 @@ static void test_type_change_flushes_tlbs(void **state)
     (void)state;
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), 0);
     assert_int_equal(calls.flushes, 0);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_SPARE, 0), pte(F_SPARE + 1, RW_FLAGS), false), 0);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_SPARE, 0), pte(F_SPARE + 1, RW_FLAGS), false), 0);
     assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_SPARE, 0), 0, false), 0);
     assert_int_equal(calls.flushes, 0);
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE + 1), PGT_L1), 0);
@@ -292,7 +330,8 @@ static void test_type_change_flushes_tlbs(void **state)
     assert_int_equal(calls.flush_va, PV_MM_FLUSH_ALL);
     /* and a former table that becomes writable */
     assert_int_equal(pv_mm_unpin(&dom1, _mfn(F_SPARE + 1)), 0);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_SPARE, 0), pte(F_SPARE + 1, RW_FLAGS), false), 0);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_SPARE, 0), pte(F_SPARE + 1, RW_FLAGS), false), 0);
     assert_int_equal(calls.flushes, 2);
 }
 
@@ -341,7 +380,8 @@ static void test_update_va_finds_l1(void **state)
 {
     (void)state;
     tree_pin();
-    assert_int_equal(pv_mm_update_va(&mv1[0], 0x7000, pte(F_DATA + 7, RW_FLAGS)), -EINVAL);
+    assert_int_equal(pv_mm_update_va(&mv1[0], 0x7000, pte(F_DATA + 7, RW_FLAGS)),
+                     -EINVAL);
     assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_L4), false), 0);
     assert_int_equal(pv_mm_update_va(&mv1[0], 0x7000, pte(F_DATA + 7, RW_FLAGS)), 0);
     assert_int_equal(frame(F_L1)[7] & PTE_ADDR_MASK, pte(F_DATA + 7, 0));
@@ -403,7 +443,8 @@ static void test_warnings_rate_limited(void **state)
     (void)state;
     tree_pin();
     for (int i = 0; i < 200; i++)
-        assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(F_XEN, RW_FLAGS), false), -EBUSY);
+        assert_int_equal(
+            pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(F_XEN, RW_FLAGS), false), -EBUSY);
     unsigned int lines = 0;
     for (const char *p = test_log; (p = strchr(p, '\n')); p++)
         lines++;

@@ -23,11 +23,10 @@ static int setup(void **state)
     return 0;
 }
 
-static long call(long (*fn)(struct vcpu *, struct hypercall_args *),
-                 struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2,
-                 uint64_t a3)
+static long call(long (*fn)(struct vcpu *, struct hypercall_args *), struct vcpu *v,
+                 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-    struct hypercall_args args = { { a0, a1, a2, a3, 0 } };
+    struct hypercall_args args = {{a0, a1, a2, a3, 0}};
 
     return fn(v, &args);
 }
@@ -57,7 +56,7 @@ static void put_mask(uint64_t mask)
 
 static long mmuext(struct vcpu *v, uint32_t cmd, uint64_t arg1, uint64_t arg2)
 {
-    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = arg1, .arg2.src_mfn = arg2 };
+    struct mmuext_op op = {.cmd = cmd, .arg1.mfn = arg1, .arg2.src_mfn = arg2};
 
     put_ops(&op, 1);
     return call(do_mmuext_op, v, G_LIST, 1, 0, DOMID_SELF);
@@ -67,16 +66,17 @@ static long mmuext(struct vcpu *v, uint32_t cmd, uint64_t arg1, uint64_t arg2)
 static void test_mmu_update_batch_stops_at_bad_entry(void **state)
 {
     const struct mmu_update r[] = {
-        { ma_of(F_L1, 8), pte(F_DATA + 8, RW_FLAGS) },
-        { ma_of(F_L1, 9), pte(F_DATA + 9, RO_FLAGS) },
-        { ma_of(F_L1, 10), pte(F_XEN, RO_FLAGS) },     /* refused */
-        { ma_of(F_L1, 11), pte(F_DATA + 1, RW_FLAGS) },
-        { mfn_to_paddr(_mfn(F_DATA)) | MMU_MACHPHYS_UPDATE, 7 },
+        {ma_of(F_L1, 8), pte(F_DATA + 8, RW_FLAGS)},
+        {ma_of(F_L1, 9), pte(F_DATA + 9, RO_FLAGS)},
+        {ma_of(F_L1, 10), pte(F_XEN, RO_FLAGS)}, /* refused */
+        {ma_of(F_L1, 11), pte(F_DATA + 1, RW_FLAGS)},
+        {mfn_to_paddr(_mfn(F_DATA)) | MMU_MACHPHYS_UPDATE, 7},
     };
 
     (void)state;
     put_reqs(r, 5);
-    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 5, G_PDONE, DOMID_SELF), -EBUSY);
+    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 5, G_PDONE, DOMID_SELF),
+                     -EBUSY);
     assert_int_equal(pdone(), 2);
     assert_int_equal(frame(F_L1)[8] & PTE_ADDR_MASK, pte(F_DATA + 8, 0));
     assert_int_equal(frame(F_L1)[9] & PTE_ADDR_MASK, pte(F_DATA + 9, 0));
@@ -94,7 +94,8 @@ static void test_mmu_update_batch_stops_at_bad_entry(void **state)
 
 static void test_mmu_update_commands(void **state)
 {
-    struct mmu_update r = { ma_of(F_L1, 0) | MMU_PT_UPDATE_PRESERVE_AD, pte(F_DATA, PTE_P) };
+    struct mmu_update r = {ma_of(F_L1, 0) | MMU_PT_UPDATE_PRESERVE_AD,
+                           pte(F_DATA, PTE_P)};
 
     (void)state;
     frame(F_L1)[0] |= PTE_D;
@@ -107,38 +108,43 @@ static void test_mmu_update_commands(void **state)
     put_reqs(&r, 1);
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, DOMID_SELF), 0);
     assert_false(frame(F_L1)[0] & PTE_D);
-    r = (struct mmu_update){ mfn_to_paddr(_mfn(F_D2)) | MMU_MACHPHYS_UPDATE, 1 };
+    r = (struct mmu_update){mfn_to_paddr(_mfn(F_D2)) | MMU_MACHPHYS_UPDATE, 1};
     put_reqs(&r, 1);
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, DOMID_SELF), -EINVAL);
 }
 
 static void test_mmu_update_foreign_domains_refused(void **state)
 {
-    struct mmu_update r = { ma_of(F_L1, 8), 0 };
+    struct mmu_update r = {ma_of(F_L1, 8), 0};
 
     (void)state;
     put_reqs(&r, 1);
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, DOM2), -EPERM);
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, DOMID_IO), -EPERM);
-    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, (DOM2 + 1) << 16), -EPERM);
+    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, (DOM2 + 1) << 16),
+                     -EPERM);
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, 0), -EPERM); /* dom0 */
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, DOM1), -ESRCH);
-    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, (DOM1 + 1) << 16 | DOMID_SELF), 0);
+    assert_int_equal(
+        call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, (DOM1 + 1) << 16 | DOMID_SELF), 0);
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 1, 0, DOMID_SELF), 0);
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_TLB_FLUSH_LOCAL, 0, 0), 0);
-    struct hypercall_args a = { { G_LIST, 1, 0, DOM2, 0 } };
+    struct hypercall_args a = {{G_LIST, 1, 0, DOM2, 0}};
     assert_int_equal(do_mmuext_op(&vcpu1[0], &a), -EPERM);
 }
 
 static void test_mmu_update_bad_list(void **state)
 {
     (void)state;
-    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_BAD, 3, G_PDONE, DOMID_SELF), -EFAULT);
+    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_BAD, 3, G_PDONE, DOMID_SELF),
+                     -EFAULT);
     assert_int_equal(pdone(), 0);
     /* past the end of guest memory after the first element */
-    struct mmu_update r = { ma_of(F_L1, 8), 0 };
+    struct mmu_update r = {ma_of(F_L1, 8), 0};
     memcpy(guest_mem + 4096 - sizeof(r), &r, sizeof(r));
-    assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST + 4096 - 16, 2, G_PDONE, DOMID_SELF), -EFAULT);
+    assert_int_equal(
+        call(do_mmu_update, &vcpu1[0], G_LIST + 4096 - 16, 2, G_PDONE, DOMID_SELF),
+        -EFAULT);
     assert_int_equal(pdone(), 1);
     /* an unwritable pdone does not change the result */
     assert_int_equal(call(do_mmu_update, &vcpu1[0], G_LIST, 0, G_BAD, DOMID_SELF), 0);
@@ -148,11 +154,11 @@ static void test_mmu_update_bad_list(void **state)
 static void test_mmu_update_preempted_continues(void **state)
 {
     struct mmu_update r[5];
-    struct hypercall_args args = { { G_LIST, 5, G_PDONE, DOMID_SELF, 0 } };
+    struct hypercall_args args = {{G_LIST, 5, G_PDONE, DOMID_SELF, 0}};
 
     (void)state;
     for (unsigned int i = 0; i < 5; i++)
-        r[i] = (struct mmu_update){ ma_of(F_L1, 8 + i), pte(F_DATA + 4 + i, RW_FLAGS) };
+        r[i] = (struct mmu_update){ma_of(F_L1, 8 + i), pte(F_DATA + 4 + i, RW_FLAGS)};
     put_reqs(r, 5);
     calls.preempt_in = 1; /* checked before elements 1 and 2: stop at 2 */
     assert_int_equal(do_mmu_update(&vcpu1[0], &args), -ERESTART);
@@ -169,8 +175,12 @@ static void test_mmu_update_preempted_continues(void **state)
 /* HVM/PVH callers get -ENOSYS, both from the table and the handlers. */
 static void test_not_for_hvm_guests(void **state)
 {
-#define HVM_COLUMN(name, nr, pv, hvm) \
-    if (nr == 1 || nr == 14 || nr == 26) { assert_int_equal(pv, 1); assert_int_equal(hvm, 0); seen++; }
+#define HVM_COLUMN(name, nr, pv, hvm)                                                    \
+    if (nr == 1 || nr == 14 || nr == 26) {                                               \
+        assert_int_equal(pv, 1);                                                         \
+        assert_int_equal(hvm, 0);                                                        \
+        seen++;                                                                          \
+    }
     unsigned int seen = 0;
 
     (void)state;
@@ -187,16 +197,17 @@ static void test_not_for_hvm_guests(void **state)
 static void test_mmuext_pin_and_baseptrs(void **state)
 {
     const struct mmuext_op ops[] = {
-        { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = F_SPARE },
-        { .cmd = MMUEXT_NEW_BASEPTR, .arg1.mfn = F_L4 },
-        { .cmd = MMUEXT_NEW_USER_BASEPTR, .arg1.mfn = F_L4 },
-        { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = F_SPARE },  /* twice: refused */
-        { .cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = F_SPARE },
+        {.cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = F_SPARE},
+        {.cmd = MMUEXT_NEW_BASEPTR, .arg1.mfn = F_L4},
+        {.cmd = MMUEXT_NEW_USER_BASEPTR, .arg1.mfn = F_L4},
+        {.cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = F_SPARE}, /* twice: refused */
+        {.cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = F_SPARE},
     };
 
     (void)state;
     put_ops(ops, 5);
-    assert_int_equal(call(do_mmuext_op, &vcpu1[1], G_LIST, 5, G_PDONE, DOMID_SELF), -EINVAL);
+    assert_int_equal(call(do_mmuext_op, &vcpu1[1], G_LIST, 5, G_PDONE, DOMID_SELF),
+                     -EINVAL);
     assert_int_equal(pdone(), 3);
     assert_true(mfn_eq(mv1[1].kernel_l4, _mfn(F_L4)));
     assert_true(mfn_eq(mv1[1].user_l4, _mfn(F_L4)));
@@ -249,7 +260,8 @@ static void test_mmuext_errors(void **state)
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_FLUSH_CACHE_GLOBAL, 0, 0), -EACCES);
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_MARK_SUPER, F_DATA, 0), -EOPNOTSUPP);
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_UNMARK_SUPER, F_DATA, 0), -EOPNOTSUPP);
-    assert_int_equal(call(do_mmuext_op, &vcpu1[0], G_BAD, 1, G_PDONE, DOMID_SELF), -EFAULT);
+    assert_int_equal(call(do_mmuext_op, &vcpu1[0], G_BAD, 1, G_PDONE, DOMID_SELF),
+                     -EFAULT);
     assert_int_equal(pdone(), 0);
 }
 
@@ -288,26 +300,37 @@ static void test_update_va_mapping_flushes(void **state)
 {
     (void)state;
     assert_int_equal(mmuext(&vcpu1[1], MMUEXT_NEW_BASEPTR, F_L4, 0), 0);
-    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x8000, pte(F_DATA + 8, RW_FLAGS), UVMF_INVLPG | UVMF_LOCAL, 0), 0);
+    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x8000,
+                          pte(F_DATA + 8, RW_FLAGS), UVMF_INVLPG | UVMF_LOCAL, 0),
+                     0);
     assert_int_equal(calls.flushes, 1);
     assert_int_equal(calls.flush_mask, 2);
     assert_int_equal(calls.flush_va, 0x8000);
-    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x8000, 0, UVMF_TLB_FLUSH | UVMF_ALL, 0), 0);
+    assert_int_equal(
+        call(do_update_va_mapping, &vcpu1[1], 0x8000, 0, UVMF_TLB_FLUSH | UVMF_ALL, 0),
+        0);
     assert_int_equal(calls.flush_mask, PV_MM_ALL_VCPUS);
     assert_int_equal(calls.flush_va, PV_MM_FLUSH_ALL);
     assert_int_equal(pg(F_DATA + 8)->count, 0);
     put_mask(1);
-    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x9000, pte(F_DATA + 9, RO_FLAGS), UVMF_INVLPG | G_MASK, 0), 0);
+    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x9000,
+                          pte(F_DATA + 9, RO_FLAGS), UVMF_INVLPG | G_MASK, 0),
+                     0);
     assert_int_equal(calls.flush_mask, 1);
     assert_int_equal(calls.flush_va, 0x9000);
     assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x9000, 0, UVMF_NONE, 0), 0);
     assert_int_equal(calls.flushes, 3);
     /* the update is done even when the mask cannot be read */
-    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x9000, pte(F_DATA + 9, RO_FLAGS), UVMF_TLB_FLUSH | 0x18, 0), -EFAULT);
+    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0x9000,
+                          pte(F_DATA + 9, RO_FLAGS), UVMF_TLB_FLUSH | 0x18, 0),
+                     -EFAULT);
     assert_int_equal(pg(F_DATA + 9)->count, 1);
     /* a refused update flushes nothing */
-    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0xa000, pte(F_L2, RW_FLAGS), UVMF_TLB_FLUSH, 0), -EBUSY);
-    assert_int_equal(call(do_update_va_mapping, &vcpu1[0], 0xa000, 0, UVMF_TLB_FLUSH, 0), -EINVAL);
+    assert_int_equal(call(do_update_va_mapping, &vcpu1[1], 0xa000, pte(F_L2, RW_FLAGS),
+                          UVMF_TLB_FLUSH, 0),
+                     -EBUSY);
+    assert_int_equal(call(do_update_va_mapping, &vcpu1[0], 0xa000, 0, UVMF_TLB_FLUSH, 0),
+                     -EINVAL);
     assert_int_equal(calls.flushes, 3);
 }
 
