@@ -7,7 +7,6 @@
 #include <hv/domain.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
-#include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
 #include <hv/panic.h>
@@ -84,8 +83,6 @@ static void memory_setup(void)
     paging_init(&boot_memmap);
     frames_init(&boot_memmap);
     heap_setup();
-    if (m2p_init(&hv_pt, frame_allocator.nr_frames))
-        panic("no memory for the machine-to-phys table");
     mem_summary_print();
     if (!paging_check_wx())
         panic("hypervisor image is not mapped W^X");

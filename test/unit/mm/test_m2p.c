@@ -64,6 +64,20 @@ static void test_m2p_init_limits(void **state)
     assert_int_equal(m2p_init(&pt, 512), -ENOMEM);
 }
 
+/* The early allocator's budget covers what m2p_init takes. */
+static void test_m2p_boot_budget(void **state)
+{
+    static const uint64_t sizes[] = {1, 512, 513, 4096, 20000};
+
+    (void)state;
+    for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+        pt_host_init(&pt, false);
+        assert_int_equal(m2p_init(&pt, sizes[i]), 0);
+        assert_true((pt_host_used - 1) * 4096ULL <= m2p_boot_bytes(sizes[i]));
+        assert_true(m2p_boot_bytes(sizes[i]) >= ROUNDUP(sizes[i] * 8, 4096));
+    }
+}
+
 static void test_m2p_entries(void **state)
 {
     uint64_t table[8];
@@ -85,6 +99,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_m2p_mappings, setup),
         cmocka_unit_test_setup(test_m2p_init_limits, setup),
+        cmocka_unit_test_setup(test_m2p_boot_budget, setup),
         cmocka_unit_test_setup(test_m2p_entries, setup),
     };
 
