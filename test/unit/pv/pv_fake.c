@@ -156,6 +156,19 @@ void fake_build_tree(void)
     frame(F_L1)[5] = pte(F_L1, RO_FLAGS);
 }
 
+void fake_tree_pin(void)
+{
+    fake_build_tree();
+    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_L4), PGT_L4), 0);
+}
+
+int fake_setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    return 0;
+}
+
 unsigned int fake_busy(uint16_t domid)
 {
     unsigned int n = 0;

@@ -62,6 +62,10 @@ static inline uint64_t ma_of(uint64_t mfn, unsigned int slot)
 /* The tree L4 -> L3 -> L2 -> L1 (slot 0 each) with data frames 20-23
  * mapped writable at va 0-0x3fff, the L1 itself read-only at 0x5000. */
 void fake_build_tree(void);
+/* ... and pinned as d1's L4. */
+void fake_tree_pin(void);
+/* cmocka setup: fake_reset(). */
+int fake_setup(void **state);
 /* Frames of d with any reference held. */
 unsigned int fake_busy(uint16_t domid);
 

@@ -1,28 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests of the PV MMU core (mm/pv_mm*.c): references, types,
- * validation, pins and base pointers, over a simulated frame table. */
+/* Unit tests of the PV MMU isolation rules (mm/pv_mm*.c): ownership,
+ * types, validation and cycles, over a simulated frame table. */
 #include <string.h>
 
 #include "pv_fake.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    fake_reset();
-    return 0;
-}
-
-/* Pin the standard tree's L4 and make it vCPU 0's kernel table. */
-static void tree_pin(void)
-{
-    fake_build_tree();
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_L4), PGT_L4), 0);
-}
-
 static void test_pin_validates_whole_tree(void **state)
 {
     (void)state;
-    tree_pin();
+    fake_tree_pin();
     assert_int_equal(pg(F_L4)->type, PGT_L4);
     assert_int_equal(pg(F_L4)->type_count, 1);
     assert_true(pg(F_L4)->flags & PGF_PINNED);
@@ -44,7 +30,7 @@ static void test_validated_entries_are_adjusted(void **state)
     (void)state;
     fake_build_tree();
     frame(F_L1)[6] = pte(F_DATA + 6, RW_FLAGS | PTE_U | PTE_G);
-    tree_pin();
+    fake_tree_pin();
     /* kernel mapping: U added with the guest-kernel marker */
     assert_int_equal(frame(F_L1)[0], pte(F_DATA, RW_FLAGS | PTE_U | (1ULL << 52)));
     /* user mapping: G dropped so a CR3 load flushes it */
@@ -85,7 +71,7 @@ static void test_map_hypervisor_frame_refused(void **state)
 static void test_map_other_domain_frame_refused(void **state)
 {
     (void)state;
-    tree_pin();
+    fake_tree_pin();
     assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 7), pte(F_D2, RW_FLAGS), false),
                      -EBUSY);
     assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 7), pte(F_D2, RO_FLAGS), false),
@@ -105,7 +91,7 @@ static void test_map_other_domain_frame_refused(void **state)
 static void test_writable_mapping_of_own_pagetable_refused(void **state)
 {
     (void)state;
-    tree_pin();
+    fake_tree_pin();
     for (uint64_t t = F_L4; t <= F_L1; t++) {
         assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(t, RW_FLAGS), false),
                          -EBUSY);
@@ -125,7 +111,7 @@ static void test_writable_mapping_of_own_pagetable_refused(void **state)
 static void test_pinned_l1_as_l2_refused(void **state)
 {
     (void)state;
-    tree_pin();
+    fake_tree_pin();
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), 0);
     assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L2), -EINVAL);
     assert_int_equal(
@@ -155,7 +141,7 @@ static void test_pagetable_cycle_refused(void **state)
     /* the same through updates of live tables */
     memset(frame(F_L3), 0, 4096);
     fake_build_tree();
-    tree_pin();
+    fake_tree_pin();
     assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L4, 1), pte(F_L4, PT_FLAGS), false),
                      -EINVAL);
     assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_L3, 1), pte(F_L4, PT_FLAGS), false),
@@ -178,7 +164,7 @@ static void test_l4_hypervisor_slot_write_refused(void **state)
     /* what the guest left there before the pin is ignored, then replaced */
     frame(F_L4)[256] = pte(F_DATA + 9, PT_FLAGS);
     frame(F_L4)[271] = pte(F_XEN, PT_FLAGS);
-    tree_pin();
+    fake_tree_pin();
     assert_int_equal(frame(F_L4)[256], fake_hv_l4[256]);
     assert_int_equal(frame(F_L4)[271], fake_hv_l4[271]);
     assert_int_equal(pg(F_DATA + 9)->count, 0);
@@ -198,7 +184,7 @@ static void test_l4_hypervisor_slot_write_refused(void **state)
 static void test_forbidden_flags_refused(void **state)
 {
     (void)state;
-    tree_pin();
+    fake_tree_pin();
     /* superpages: PS in L2 and L3 */
     assert_int_equal(
         pv_mm_update_pte(&dom1, ma_of(F_L2, 1), pte(F_SPARE, PT_FLAGS | PTE_PS), false),
@@ -234,7 +220,7 @@ static void test_forbidden_flags_refused(void **state)
 static void test_unpin_returns_frames_as_writable(void **state)
 {
     (void)state;
-    tree_pin();
+    fake_tree_pin();
     assert_int_equal(pv_mm_unpin(&dom1, _mfn(F_L4)), 0);
     assert_int_equal(fake_busy(DOM1), 0);
     for (uint64_t t = F_L4; t <= F_L1; t++) {
@@ -255,7 +241,7 @@ static void test_unpin_returns_frames_as_writable(void **state)
 static void test_refcounts_balance(void **state)
 {
     (void)state;
-    tree_pin();
+    fake_tree_pin();
     for (int round = 0; round < 3; round++) {
         assert_int_equal(
             pv_mm_update_pte(&dom1, ma_of(F_L1, 9), pte(F_DATA + 9, RW_FLAGS), false), 0);
@@ -284,35 +270,6 @@ static void test_refcounts_balance(void **state)
     assert_int_equal(fake_busy(DOM1), 0);
 }
 
-static void test_preserve_ad(void **state)
-{
-    (void)state;
-    tree_pin();
-    frame(F_L1)[0] |= PTE_D | PTE_A;
-    assert_int_equal(
-        pv_mm_update_pte(&dom1, ma_of(F_L1, 0), pte(F_DATA, PTE_P | PTE_W), true), 0);
-    assert_true(frame(F_L1)[0] & PTE_D);
-    assert_int_equal(
-        pv_mm_update_pte(&dom1, ma_of(F_L1, 0), pte(F_DATA, PTE_P | PTE_W), false), 0);
-    assert_false(frame(F_L1)[0] & PTE_D);
-}
-
-/* A frame that is no table in use is written as plain memory, if it may
- * be writable at all. */
-static void test_update_of_plain_frame(void **state)
-{
-    (void)state;
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_SPARE, 3), 0x1234, false), 0);
-    assert_int_equal(frame(F_SPARE)[3], 0x1234);
-    assert_int_equal(pg(F_SPARE)->type_count, 0);
-    spin_lock(&dom1.lock);
-    assert_int_equal(pv_page_get(&dom1, _mfn(F_SPARE + 1)), 0);
-    assert_int_equal(pv_page_get_type(&dom1, _mfn(F_SPARE + 1), PGT_SEG_DESC), 0);
-    spin_unlock(&dom1.lock);
-    assert_int_equal(pv_mm_update_pte(&dom1, ma_of(F_SPARE + 1, 0), 1, false), -EINVAL);
-    assert_int_equal(frame(F_SPARE + 1)[0], 0);
-}
-
 /* A page that was mapped writable and becomes a table: every vCPU's TLB
  * is flushed before validation, and not for fresh frames. */
 static void test_type_change_flushes_tlbs(void **state)
@@ -335,147 +292,21 @@ static void test_type_change_flushes_tlbs(void **state)
     assert_int_equal(calls.flushes, 2);
 }
 
-static void test_pin_errors(void **state)
-{
-    (void)state;
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), 0);
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), -EINVAL);
-    assert_int_equal(pg(F_SPARE)->type_count, 1);
-    assert_int_equal(pg(F_SPARE)->count, 1);
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE + 1), PGT_WRITABLE), -EINVAL);
-    assert_int_equal(pv_mm_unpin(&dom1, _mfn(F_SPARE + 1)), -EINVAL);
-    assert_int_equal(pv_mm_unpin(&dom2, _mfn(F_SPARE)), -EINVAL);
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(FAKE_FRAMES + 5), PGT_L1), -EINVAL);
-    assert_true(pg(F_SPARE)->flags & PGF_PINNED);
-}
-
-/* NEW_BASEPTR requires a validated L4, and moves its references. */
-static void test_new_baseptr_requires_validated_l4(void **state)
-{
-    (void)state;
-    fake_build_tree();
-    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_L4), false), -EINVAL);
-    assert_int_equal(pg(F_L4)->type_count, 0);
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), 0);
-    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_SPARE), false), -EINVAL);
-    assert_int_equal(calls.base_changed, 0);
-    tree_pin();
-    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_L4), false), 0);
-    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_L4), true), 0);
-    assert_int_equal(calls.base_changed, 2);
-    assert_int_equal(pg(F_L4)->type_count, 3);
-    /* unpinned, the tree stays valid while a base pointer holds it */
-    assert_int_equal(pv_mm_unpin(&dom1, _mfn(F_L4)), 0);
-    assert_int_equal(pg(F_L1)->type_count, 1);
-    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(0), true), 0);
-    assert_true(mfn_eq(mv1[0].user_l4, INVALID_MFN));
-    pv_mm_vcpu_release(&mv1[0]);
-    assert_int_equal(pv_mm_unpin(&dom1, _mfn(F_SPARE)), 0);
-    assert_int_equal(fake_busy(DOM1), 0);
-    /* a user base of 0 is "none"; a kernel base of 0 is no L4 */
-    assert_int_equal(pv_mm_set_base(&mv1[1], _mfn(0), false), -EINVAL);
-}
-
-static void test_update_va_finds_l1(void **state)
-{
-    (void)state;
-    tree_pin();
-    assert_int_equal(pv_mm_update_va(&mv1[0], 0x7000, pte(F_DATA + 7, RW_FLAGS)),
-                     -EINVAL);
-    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_L4), false), 0);
-    assert_int_equal(pv_mm_update_va(&mv1[0], 0x7000, pte(F_DATA + 7, RW_FLAGS)), 0);
-    assert_int_equal(frame(F_L1)[7] & PTE_ADDR_MASK, pte(F_DATA + 7, 0));
-    assert_int_equal(pg(F_DATA + 7)->type_count, 1);
-    /* no L2 behind 1 GiB; hypervisor and non-canonical addresses */
-    assert_int_equal(pv_mm_update_va(&mv1[0], 0x40000000, 0), -EINVAL);
-    assert_int_equal(pv_mm_update_va(&mv1[0], 0xffff800000000000, 0), -EINVAL);
-    assert_int_equal(pv_mm_update_va(&mv1[0], 0x0000800000000000, 0), -EINVAL);
-    /* the L1's own read-only mapping cannot be made writable */
-    assert_int_equal(pv_mm_update_va(&mv1[0], 0x5000, pte(F_L1, RW_FLAGS)), -EBUSY);
-}
-
-static void test_machphys_update(void **state)
-{
-    (void)state;
-    assert_int_equal(pv_mm_machphys_update(&dom1, _mfn(F_DATA), 0x42), 0);
-    assert_int_equal(m2p_get(_mfn(F_DATA)), 0x42);
-    assert_int_equal(pv_mm_machphys_update(&dom1, _mfn(F_D2), 0x43), -EINVAL);
-    assert_int_equal(pv_mm_machphys_update(&dom1, _mfn(F_XEN), 0x43), -EINVAL);
-    assert_int_equal(m2p_get(_mfn(F_D2)), M2P_INVALID);
-    assert_int_equal(pg(F_DATA)->count, 0);
-}
-
-static void test_clear_and_copy_page(void **state)
-{
-    (void)state;
-    tree_pin();
-    frame(F_DATA + 8)[1] = 77;
-    assert_int_equal(pv_mm_copy_page(&dom1, _mfn(F_DATA + 9), _mfn(F_DATA + 8)), 0);
-    assert_int_equal(frame(F_DATA + 9)[1], 77);
-    assert_int_equal(pv_mm_clear_page(&dom1, _mfn(F_DATA + 9)), 0);
-    assert_int_equal(frame(F_DATA + 9)[1], 0);
-    /* tables and other domains' frames are not written */
-    assert_int_equal(pv_mm_clear_page(&dom1, _mfn(F_L1)), -EINVAL);
-    assert_int_equal(pv_mm_copy_page(&dom1, _mfn(F_L2), _mfn(F_DATA + 8)), -EINVAL);
-    assert_int_equal(pv_mm_copy_page(&dom1, _mfn(F_DATA + 9), _mfn(F_D2)), -EINVAL);
-    assert_int_equal(pv_mm_clear_page(&dom1, _mfn(F_D2)), -EINVAL);
-    assert_int_equal(frame(F_L1)[0] & PTE_ADDR_MASK, pte(F_DATA, 0));
-    assert_int_equal(pv_mm_copy_page(&dom1, _mfn(F_DATA + 9), _mfn(F_L1)), 0);
-    assert_int_equal(pg(F_DATA + 9)->type_count, 0);
-}
-
-static void test_domain_release(void **state)
-{
-    (void)state;
-    tree_pin();
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_SPARE), PGT_L1), 0);
-    assert_int_equal(pv_mm_set_base(&mv1[1], _mfn(F_L4), false), 0);
-    pv_mm_vcpu_release(&mv1[0]);
-    pv_mm_vcpu_release(&mv1[1]);
-    assert_int_equal(pv_mm_domain_release(&dom1), 0);
-    assert_int_equal(fake_busy(DOM1), 0);
-    assert_false(pg(F_L4)->flags & PGF_PINNED);
-}
-
-/* Guest-caused warnings stop after a budget. */
-static void test_warnings_rate_limited(void **state)
-{
-    (void)state;
-    tree_pin();
-    for (int i = 0; i < 200; i++)
-        assert_int_equal(
-            pv_mm_update_pte(&dom1, ma_of(F_L1, 8), pte(F_XEN, RW_FLAGS), false), -EBUSY);
-    unsigned int lines = 0;
-    for (const char *p = test_log; (p = strchr(p, '\n')); p++)
-        lines++;
-    assert_int_equal(lines, PV_MM_LOG_BUDGET);
-    assert_non_null(strstr(test_log, "no more PV MMU warnings"));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_pin_validates_whole_tree, setup),
-        cmocka_unit_test_setup(test_validated_entries_are_adjusted, setup),
-        cmocka_unit_test_setup(test_map_hypervisor_frame_refused, setup),
-        cmocka_unit_test_setup(test_map_other_domain_frame_refused, setup),
-        cmocka_unit_test_setup(test_writable_mapping_of_own_pagetable_refused, setup),
-        cmocka_unit_test_setup(test_pinned_l1_as_l2_refused, setup),
-        cmocka_unit_test_setup(test_pagetable_cycle_refused, setup),
-        cmocka_unit_test_setup(test_l4_hypervisor_slot_write_refused, setup),
-        cmocka_unit_test_setup(test_forbidden_flags_refused, setup),
-        cmocka_unit_test_setup(test_unpin_returns_frames_as_writable, setup),
-        cmocka_unit_test_setup(test_refcounts_balance, setup),
-        cmocka_unit_test_setup(test_preserve_ad, setup),
-        cmocka_unit_test_setup(test_update_of_plain_frame, setup),
-        cmocka_unit_test_setup(test_type_change_flushes_tlbs, setup),
-        cmocka_unit_test_setup(test_pin_errors, setup),
-        cmocka_unit_test_setup(test_new_baseptr_requires_validated_l4, setup),
-        cmocka_unit_test_setup(test_update_va_finds_l1, setup),
-        cmocka_unit_test_setup(test_machphys_update, setup),
-        cmocka_unit_test_setup(test_clear_and_copy_page, setup),
-        cmocka_unit_test_setup(test_domain_release, setup),
-        cmocka_unit_test_setup(test_warnings_rate_limited, setup),
+        cmocka_unit_test_setup(test_pin_validates_whole_tree, fake_setup),
+        cmocka_unit_test_setup(test_validated_entries_are_adjusted, fake_setup),
+        cmocka_unit_test_setup(test_map_hypervisor_frame_refused, fake_setup),
+        cmocka_unit_test_setup(test_map_other_domain_frame_refused, fake_setup),
+        cmocka_unit_test_setup(test_writable_mapping_of_own_pagetable_refused, fake_setup),
+        cmocka_unit_test_setup(test_pinned_l1_as_l2_refused, fake_setup),
+        cmocka_unit_test_setup(test_pagetable_cycle_refused, fake_setup),
+        cmocka_unit_test_setup(test_l4_hypervisor_slot_write_refused, fake_setup),
+        cmocka_unit_test_setup(test_forbidden_flags_refused, fake_setup),
+        cmocka_unit_test_setup(test_unpin_returns_frames_as_writable, fake_setup),
+        cmocka_unit_test_setup(test_refcounts_balance, fake_setup),
+        cmocka_unit_test_setup(test_type_change_flushes_tlbs, fake_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,8 +18,7 @@ static int setup(void **state)
 {
     (void)state;
     fake_reset();
-    fake_build_tree();
-    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_L4), PGT_L4), 0);
+    fake_tree_pin();
     return 0;
 }
 
