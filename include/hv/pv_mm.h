@@ -83,13 +83,17 @@ struct pv_mm_ops {
     /* Invalidate va (or PV_MM_FLUSH_ALL, which includes paging-structure
      * caches) on the vCPUs of d in vcpu_mask, the caller's own included,
      * and return only when none of them can use a stale translation.
-     * Called with d->lock held. */
+     * May be called with d->lock held (a type change), so it must not
+     * wait for a CPU that could be spinning on that lock with interrupts
+     * off. */
     void (*flush)(struct pv_mm_domain *d, uint64_t vcpu_mask, vaddr_t va);
-    /* mv's kernel or user L4 changed: reload CR3 if that table is live. */
+    /* mv's kernel or user L4 changed: reload CR3 if that table is live.
+     * Called with d->lock held, before the old table's references go. */
     void (*base_changed)(struct pv_mm_vcpu *mv);
     /* mv's LDT changed (may be NULL: nothing to do). */
     void (*ldt_changed)(struct pv_mm_vcpu *mv);
-    /* true: stop a long batch here and continue it (may be NULL). */
+    /* true: stop a long batch here and continue it (may be NULL, but
+     * then a guest batch of 2^31 elements runs to its end). */
     bool (*preempt_check)(void);
 };
 
