@@ -21,13 +21,16 @@ struct hypercall_args {
  * it. Anything not listed returns -ENOSYS. Handlers are do_<name>().
  */
 #define HYPERCALL_TABLE(X)                   \
+    X(mmu_update, 1, 1, 0)                   \
     X(memory_op, 12, 1, 1)                   \
+    X(update_va_mapping, 14, 1, 0)           \
     X(set_timer_op, 15, 1, 1)                \
     X(xen_version, 17, 1, 1)                 \
     X(console_io, 18, 1, 1)                  \
     X(grant_table_op, 20, 1, 1)              \
     X(vm_assist, 21, 1, 1)                   \
     X(vcpu_op, 24, 1, 1)                     \
+    X(mmuext_op, 26, 1, 0)                   \
     X(sched_op, 29, 1, 1)                    \
     X(event_channel_op, 32, 1, 1)            \
     X(hvm_op, 34, 0, 1)
