@@ -8,6 +8,7 @@
  */
 #include <hv/ioremap.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
 #include <hv/panic.h>
@@ -113,6 +114,10 @@ void paging_init(const struct memmap *m)
     map_image_section(__rodata_start, __rodata_end, PAGE_HV_RO);
     map_image_section(__data_start, __image_end, PAGE_HV_RW);
     map_frame_table(m);
+    /* The M2P is per-frame metadata like the frame table, and comes from
+     * the same early memory (mapped now, written after the switch). */
+    if (m2p_init(&hv_pt, memmap_ram_end(m) >> PAGE_SHIFT))
+        panic("no memory for the machine-to-phys table");
     map_direct(m);
     /* APs turn paging on while executing in the trampoline page, so it
      * must be mapped 1:1 (supervisor only, read-execute). */

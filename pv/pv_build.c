@@ -9,6 +9,7 @@
 #include <hv/errno.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/x86.h>
@@ -71,7 +72,8 @@ static void hypercall_page_fill(uint8_t *page)
     }
 }
 
-/* mfn_list[pfn] = MFN for every pfn of the domain, a page at a time. */
+/* mfn_list[pfn] = MFN for every pfn of the domain, a page at a time, and
+ * the M2P the other way round. */
 static int pv_write_p2m(struct domain *d, const struct pv_layout *l)
 {
     static uint64_t batch[PAGE_SIZE / 8];
@@ -80,8 +82,10 @@ static int pv_write_p2m(struct domain *d, const struct pv_layout *l)
         uint64_t n = MIN(ARRAY_SIZE(batch), l->nr_pages - pfn);
         int rc;
 
-        for (uint64_t i = 0; i < n; i++)
+        for (uint64_t i = 0; i < n; i++) {
             batch[i] = pv_pfn_to_pa(d, pfn + i) >> PAGE_SHIFT;
+            m2p_set(_mfn(batch[i]), pfn + i);
+        }
         rc = va_write(d, l, l->p2m_va + pfn * 8, batch, n * 8);
         if (rc)
             return rc;
@@ -116,7 +120,7 @@ static int pv_write_start_info(struct domain *d, const struct domain_config *cfg
  * the boot stack, flat ring-3 selectors, interrupts enabled but every
  * vcpu_info's upcall mask set, so events wait until the kernel is ready.
  */
-static void pv_vcpu0_init(struct domain *d, const struct pv_layout *l, uint64_t l4_mfn)
+static void pv_vcpu0_init(struct domain *d, const struct pv_layout *l)
 {
     struct pv_vcpu *p = pv_vcpu(d->vcpu[0]);
 
@@ -128,17 +132,29 @@ static void pv_vcpu0_init(struct domain *d, const struct pv_layout *l, uint64_t 
     };
     p->kernel_ss = FLAT_KERNEL_SS;
     p->kernel_sp = p->regs.rsp;
-    p->guest_table = l4_mfn;
-    /* SEAM(pvmm): MMUEXT_NEW_USER_BASEPTR (PV MMU core) sets the user
-     * table; until it lands user mode shares the kernel's. Xen starts
-     * with none, so remove this once guests can set their own. */
-    p->guest_table_user = l4_mfn;
+}
+
+/*
+ * Frames Mica writes and the guest maps: the console ring is guest RAM
+ * held writable, so that it can never become a page table; shared_info is
+ * Mica's page, given to the domain so that its PV MMU lets the guest map
+ * it (xen-abi.md §4.13: Linux maps it with update_va_mapping).
+ */
+static int pv_frames_share(struct domain *d, uint64_t console_pfn)
+{
+    mfn_t console = paddr_to_mfn(pv_pfn_to_pa(d, console_pfn));
+    int rc = pv_frame_hold(d, console);
+
+    if (!rc)
+        d->pv->console_mfn = console;
+    frame_table[__pa(d->xen->shinfo) >> PAGE_SHIFT].owner = (uint16_t)d->id;
+    return rc;
 }
 
 int pv_domain_build(struct domain *d, const struct domain_config *cfg)
 {
     static struct pv_layout l; /* boot domains are built one at a time */
-    uint64_t l4_mfn = 0, console_pfn;
+    uint64_t console_pfn;
     int rc = pv_layout_plan(cfg->kernel, cfg->kernel_len, d->ram_bytes, cfg->ramdisk_len, &l);
 
     if (!rc)
@@ -153,14 +169,16 @@ int pv_domain_build(struct domain *d, const struct domain_config *cfg)
     if (!rc)
         rc = pv_write_p2m(d, &l);
     if (!rc)
-        rc = pv_build_pagetables(d, &l, &l4_mfn);
+        rc = pv_build_pagetables(d, &l);
+    if (!rc)
+        rc = pv_frames_share(d, console_pfn);
     if (!rc)
         rc = pv_write_start_info(d, cfg, &l);
     if (rc) {
         printk(LOG_ERR "%s: the PV kernel could not be loaded (error %d)\n", d->name, rc);
         return rc;
     }
-    pv_vcpu0_init(d, &l, l4_mfn);
+    pv_vcpu0_init(d, &l);
     printk("%s: PV kernel 0x%lx-0x%lx, entry 0x%lx, start_info 0x%lx, %lu page-table "
            "frames, boot region to 0x%lx\n", d->name, l.kstart, l.kend, l.entry,
            l.start_info_va, l.nr_pt, l.end);

@@ -11,9 +11,8 @@
  * pfn of the boot region has one). */
 paddr_t pv_pfn_to_pa(struct domain *d, uint64_t pfn);
 
-/* Build the boot page tables in the layout's table frames; their L4's
- * machine frame in *l4_mfn. */
-int __must_check pv_build_pagetables(struct domain *d, const struct pv_layout *l,
-                                     uint64_t *l4_mfn);
+/* Build the boot page tables in the layout's table frames, pin their L4
+ * and make it vCPU 0's kernel page table. */
+int __must_check pv_build_pagetables(struct domain *d, const struct pv_layout *l);
 
 #endif /* PV_BUILD_H */

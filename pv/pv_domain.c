@@ -5,6 +5,7 @@
 #include <hv/errno.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
 #include <hv/panic.h>
@@ -59,16 +60,79 @@ static int pv_domain_init(struct domain *d)
     d->pv = xzalloc(sizeof(*d->pv));
     if (!d->pv)
         return -ENOMEM;
+    pv_mm_ops_install();
+    d->pv->domain = d;
+    d->pv->console_mfn = INVALID_MFN;
+    pv_mm_domain_init(&d->pv->mm, (uint16_t)d->id, d->nr_vcpus);
     rc = p2m_init(&d->p2m, &npt_view_ops);
     if (!rc)
         rc = p2m_populate(&d->p2m, 0, d->ram_bytes, (uint16_t)d->id);
     return rc;
 }
 
+/* The domain's frames leave the M2P with it. */
+static void pv_m2p_clear(struct domain *d)
+{
+    paddr_t pa;
+
+    for (uint64_t pfn = 0; pfn < d->ram_bytes >> PAGE_SHIFT; pfn++)
+        if (!p2m_translate(&d->p2m, pfn << PAGE_SHIFT, &pa))
+            m2p_set(paddr_to_mfn(pa), M2P_INVALID);
+}
+
+/* After every vCPU released its base pointers: the pins go, and with them
+ * every reference the guest's tables held, before the frames are freed. */
 static void pv_domain_destroy(struct domain *d)
 {
-    xfree(d->pv);
+    struct pv_domain *pd = d->pv;
+
+    if (!pd)
+        return;
+    if (!mfn_eq(pd->console_mfn, INVALID_MFN))
+        pv_frame_release(d, pd->console_mfn);
+    if (pv_mm_domain_release(&pd->mm))
+        printk(LOG_ERR "d%u: PV frames still referenced at teardown\n", d->id);
+    pv_m2p_clear(d);
+    xfree(pd);
     d->pv = NULL;
+}
+
+int pv_frame_hold(struct domain *d, mfn_t mfn)
+{
+    struct pv_mm_domain *m = &d->pv->mm;
+    int rc;
+
+    spin_lock(&m->lock);
+    rc = pv_page_get(m, mfn);
+    if (!rc && (rc = pv_page_get_type(m, mfn, PGT_WRITABLE)))
+        pv_page_put(m, mfn);
+    spin_unlock(&m->lock);
+    return rc;
+}
+
+void pv_frame_release(struct domain *d, mfn_t mfn)
+{
+    struct pv_mm_domain *m = &d->pv->mm;
+
+    spin_lock(&m->lock);
+    pv_page_put_type(m, mfn);
+    pv_page_put(m, mfn);
+    spin_unlock(&m->lock);
+}
+
+/* A frame of guest RAM that Mica will write (register_vcpu_info): an MFN
+ * of the domain, held writable until the domain goes. */
+static int pv_guest_frame_get(struct domain *d, uint64_t frame, paddr_t *pa)
+{
+    if (frame >> 40 || pv_frame_hold(d, _mfn(frame)))
+        return -EINVAL;
+    *pa = frame << PAGE_SHIFT;
+    return 0;
+}
+
+static void pv_guest_frame_put(struct domain *d, uint64_t frame)
+{
+    pv_frame_release(d, _mfn(frame));
 }
 
 static int pv_vcpu_init(struct vcpu *v)
@@ -79,23 +143,32 @@ static int pv_vcpu_init(struct vcpu *v)
         return -ENOMEM;
     BUG_ON((uintptr_t)(&p->regs + 1) & 15); /* the CPU aligns RSP0 itself */
     p->kernel_mode = true;
+    p->vcpu = v;
+    pv_mm_vcpu_init(&p->mm, &v->domain->pv->mm, v->id);
     v->arch = p;
     return 0;
 }
 
 static void pv_vcpu_destroy(struct vcpu *v)
 {
-    xfree(v->arch);
+    struct pv_vcpu *p = v->arch;
+
+    if (!p)
+        return;
+    if (v->xen && v->xen->vinfo_gpa)
+        pv_frame_release(v->domain, paddr_to_mfn(v->xen->vinfo_gpa));
+    pv_mm_vcpu_release(&p->mm);
+    xfree(p);
     v->arch = NULL;
 }
 
 void pv_load_cr3(struct vcpu *v)
 {
     struct pv_vcpu *p = pv_vcpu(v);
-    uint64_t mfn = p->kernel_mode || !p->guest_table_user ? p->guest_table
-                                                          : p->guest_table_user;
+    mfn_t l4 = p->kernel_mode || mfn_eq(p->mm.user_l4, INVALID_MFN) ? p->mm.kernel_l4
+                                                                     : p->mm.user_l4;
 
-    write_cr3(mfn << PAGE_SHIFT);
+    write_cr3(mfn_to_paddr(l4));
 }
 
 /* While the hypervisor runs, the guest's GS base waits in KERNEL_GS_BASE
@@ -222,4 +295,6 @@ const struct domain_ops pv_domain_ops = {
     .switch_out = pv_switch_out,
     .copy_from_guest = pv_copy_from_guest,
     .copy_to_guest = pv_copy_to_guest,
+    .guest_frame_get = pv_guest_frame_get,
+    .guest_frame_put = pv_guest_frame_put,
 };

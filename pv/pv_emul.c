@@ -89,7 +89,7 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
     switch (cr) {
     case 0: *val = (read_cr0() & ~X86_CR0_TS) | (p->cr0_ts ? X86_CR0_TS : 0); return true;
     case 2: *val = p->cr2; return true;
-    case 3: *val = p->guest_table << PAGE_SHIFT; return true; /* the kernel's, as Xen */
+    case 3: *val = mfn_to_paddr(p->mm.kernel_l4); return true; /* the kernel's, as Xen */
     case 4: *val = (p->cr4 & PV_CR4_GUEST) | PV_CR4_FIXED; return true;
     default: return false;
     }

@@ -167,7 +167,7 @@ long do_iret(struct vcpu *v, struct hypercall_args *args)
         return 0;
     }
     if ((c.cs & 3) == 3) {
-        if (!p->guest_table_user) {
+        if (mfn_eq(p->mm.user_l4, INVALID_MFN)) {
             domain_crash(v->domain, "PV iret to user mode without user page tables");
             return 0;
         }

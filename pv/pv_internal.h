@@ -78,6 +78,15 @@ void pv_gs_selector_load(struct vcpu *v, uint16_t sel);
 bool pv_emulate_ud(struct vcpu *v);
 bool pv_emulate_gp(struct vcpu *v);
 
+/* pv_domain.c: a writable reference on a frame of d that Mica writes
+ * itself (the console ring, a registered vcpu_info), so that the guest
+ * can never make it a page table; 0 or the PV MMU's -errno. */
+int __must_check pv_frame_hold(struct domain *d, mfn_t mfn);
+void pv_frame_release(struct domain *d, mfn_t mfn);
+
+/* pv_mm_glue.c: hand the PV MMU core its runtime services. */
+void pv_mm_ops_install(void);
+
 /* pv_build.c */
 int pv_domain_build(struct domain *d, const struct domain_config *cfg);
 

@@ -130,9 +130,11 @@ void domain_destroy(struct domain *d)
         d->ops->vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
+    /* Before the Xen-ABI pages go: a PV domain's page tables may still
+     * reference shared_info until its pins are released there. */
+    d->ops->domain_destroy(d);
     if (d->xen)
         xen_domain_destroy(d);
-    d->ops->domain_destroy(d);
     p2m_teardown(&d->p2m);
     domain_free_id(d);
     xfree(d);

@@ -70,6 +70,13 @@ static int hvm_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size
     return hvm_copy_to_linear(v, gva, src, len, &f) ? -EFAULT : 0;
 }
 
+static int hvm_guest_frame_get(struct domain *d, uint64_t gfn, paddr_t *pa)
+{
+    if (gfn >> 40 || p2m_translate(&d->p2m, gfn << PAGE_SHIFT, pa))
+        return -EINVAL;
+    return 0;
+}
+
 const struct domain_ops hvm_domain_ops = {
     .name = "HVM",
     .domain_init = hvm_domain_init,
@@ -82,4 +89,5 @@ const struct domain_ops hvm_domain_ops = {
     .switch_out = hvm_domain_switch_out,
     .copy_from_guest = hvm_copy_from_guest,
     .copy_to_guest = hvm_copy_to_guest,
+    .guest_frame_get = hvm_guest_frame_get,
 };

@@ -8,7 +8,6 @@
 #include <hv/hypercall.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
-#include <hv/mm.h>
 #include <hv/percpu.h>
 #include <hv/xen.h>
 #include <public/vcpu.h>
@@ -31,21 +30,6 @@ static void vcpu_info_move(struct vcpu *v, struct vcpu_info *nvi, uint64_t gpa)
     xen_vcpu_info_changed(v);
 }
 
-/* A frame number from a guest: an MFN the domain owns for PV, a guest
- * frame of its RAM otherwise. 0 and its machine address, or -EINVAL. */
-static int guest_frame_pa(struct domain *d, uint64_t frame, paddr_t *pa)
-{
-    if (frame >> 40)
-        return -EINVAL;
-    if (d->type != DOMAIN_PV)
-        return p2m_translate(&d->p2m, frame << PAGE_SHIFT, pa) ? -EINVAL : 0;
-    if (frame >= frame_allocator.nr_frames || frame_table[frame].owner != d->id ||
-        (frame_table[frame].flags & (PGF_FREE | PGF_RESERVED)))
-        return -EINVAL;
-    *pa = frame << PAGE_SHIFT;
-    return 0;
-}
-
 /*
  * Move v's vcpu_info to a frame of guest RAM (Linux does this for every
  * vCPU, each AP's from the CPU that starts it). Once only per vCPU; the
@@ -62,7 +46,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
         return -EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
         return -EINVAL;
-    if (guest_frame_pa(v->domain, r.mfn, &pa))
+    if (v->domain->ops->guest_frame_get(v->domain, r.mfn, &pa))
         return -EINVAL;
     spin_lock(&x->lock);
     if (v->xen->vinfo_gpa)
@@ -71,6 +55,8 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
         vcpu_info_move(v, (struct vcpu_info *)((char *)__va(pa) + r.offset),
                        (r.mfn << PAGE_SHIFT) + r.offset);
     spin_unlock(&x->lock);
+    if (rc && v->domain->ops->guest_frame_put)
+        v->domain->ops->guest_frame_put(v->domain, r.mfn);
     if (!rc)
         vcpu_kick(v);
     return rc;

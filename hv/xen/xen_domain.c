@@ -43,6 +43,11 @@ static void evtchn_kick(void *opaque, unsigned int vcpu)
     }
 }
 
+static void evtchn_port_pending(void *opaque, unsigned int port)
+{
+    xen_poll_port_pending(opaque, port);
+}
+
 void xen_vcpu_info_changed(struct vcpu *v)
 {
     struct vcpu_info *vi = v->xen->vinfo;
@@ -71,6 +76,7 @@ static int xen_vcpus_init(struct domain *d)
             return -ENOMEM;
         v->xen->vinfo = &d->xen->shinfo->vcpu_info[i];
         timer_init(&v->xen->singleshot, singleshot_fired, v, "xen-singleshot");
+        xen_poll_init(v);
         xen_vcpu_info_changed(v);
     }
     return 0;
@@ -141,7 +147,8 @@ int xen_domain_init(struct domain *d)
         .domid = (uint16_t)d->id, .nr_ports = XEN_NR_PORTS, .nr_vcpus = d->nr_vcpus,
         .chan = x->chan, .vcpu = x->evcpu,
         .shared = { x->shinfo->evtchn_pending, x->shinfo->evtchn_mask },
-        .ops = &evtchn_glue, .kick = evtchn_kick, .opaque = d,
+        .ops = &evtchn_glue, .kick = evtchn_kick, .port_pending = evtchn_port_pending,
+        .opaque = d,
     };
     rc = evtchn_domain_init(&x->evtchn, &cfg);
     if (!rc)
@@ -161,6 +168,7 @@ void xen_domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         if (d->vcpu[i] && d->vcpu[i]->xen) {
             timer_stop(&d->vcpu[i]->xen->singleshot);
+            xen_poll_destroy(d->vcpu[i]);
             xfree(d->vcpu[i]->xen);
             d->vcpu[i]->xen = NULL;
         }

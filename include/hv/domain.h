@@ -90,6 +90,12 @@ struct domain_ops {
      * -EFAULT, never a fault for the guest or the hypervisor. */
     int (*copy_from_guest)(struct vcpu *v, void *dst, uint64_t gva, size_t len);
     int (*copy_to_guest)(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+    /* A frame number from the guest (PV: an MFN, else a gfn) that Mica
+     * will write, e.g. a vcpu_info: its machine address, and the frame
+     * held so the guest cannot make it a page table meanwhile (PV) until
+     * guest_frame_put (optional). -EINVAL when it is not the domain's RAM. */
+    int (*guest_frame_get)(struct domain *d, uint64_t frame, paddr_t *pa);
+    void (*guest_frame_put)(struct domain *d, uint64_t frame);
 };
 
 extern const struct domain_ops hvm_domain_ops;

@@ -5,6 +5,7 @@
 #define HV_PV_H
 
 #include <hv/domain.h>
+#include <hv/pv_mm.h>
 #include <hv/regs.h>
 #include <public/arch-x86/xen.h>
 
@@ -26,11 +27,11 @@ struct pv_vcpu {
      * while the vCPU runs, so the CPU and the entry stubs (pv_entry.asm)
      * save the guest's state here directly. */
     struct cpu_regs regs __aligned(16);
+    struct vcpu *vcpu;
     bool kernel_mode;
-    /* Page-table bases as machine frame numbers: the kernel's (CR3 in
-     * kernel mode) and the user's (0: none yet). */
-    uint64_t guest_table;
-    uint64_t guest_table_user;
+    /* The PV MMU's view (mm/pv_mm*.c): the page-table bases, kernel_l4
+     * (CR3 in kernel mode) and user_l4 (INVALID_MFN: none yet). */
+    struct pv_mm_vcpu mm;
     uint64_t kernel_ss, kernel_sp;        /* stack_switch: user -> kernel */
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint16_t ds, es, fs, gs;              /* selectors while switched out */
@@ -45,6 +46,9 @@ _Static_assert(sizeof(struct cpu_regs) % 16 == 0, "the frame ends 16-byte aligne
 
 /* A PV domain (struct domain.pv). */
 struct pv_domain {
+    struct domain *domain;
+    struct pv_mm_domain mm;               /* frame types and counts, pins */
+    mfn_t console_mfn;                    /* held writable for Mica's writes */
     uint64_t vm_assist;                   /* enabled VMASST_TYPE_* bits */
     uint64_t log_window_ns;               /* pv_log rate limit: window start */
     unsigned int log_count;               /* lines in that window */

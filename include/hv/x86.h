@@ -17,6 +17,7 @@
 #define MSR_TSC_DEADLINE 0x6e0
 #define EFER_SCE (1U << 0)
 #define EFER_LME (1U << 8)
+#define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1U << 11)
 #define CR0_WP (1UL << 16)
 #define CR4_PGE (1UL << 7)

@@ -9,6 +9,7 @@ Fields
   exit     expected QEMU exit status (0: ACPI power-off or reboot with
            -no-reboot; 3: panic=exit through isa-debug-exit)
   expect   regular expressions that must each match a line, in order
+  forbid   regular expressions that must match no line (optional)
   keys     (after-line regex, keys) pairs typed on the serial console
   checks   extra checks by name: "cpus" (every CPU online), "memory" (the
            reported free memory matches the map), "timers" (every CPU's
@@ -295,11 +296,13 @@ scenario("pv_crash", smp=4, mem="512M",
                   "guest:pv_crash type=pv mem=32M name=iret -- mode=iret",
                   "guest:pv_crash type=pv mem=32M name=nohandler -- mode=nohandler",
                   "guest:pv_crash type=pv mem=32M name=compat -- mode=compat",
+                  "guest:pv_crash type=pv mem=32M name=nouser -- mode=nouser",
                   "guest:pv_hello type=pv mem=64M name=fine -- hello-cmdline"],
          expect=[r"Domain \d+ \(stack\) crashed: PV guest kernel stack unusable",
                  r"Domain \d+ \(iret\) crashed: PV iret with an unreadable frame",
                  r"Domain \d+ \(nohandler\) crashed: PV guest exception without a handler",
                  r"Domain \d+ \(compat\) crashed: PV guest state not resumable",
+                 r"Domain \d+ \(nouser\) crashed: PV iret to user mode without user page tables",
                  r"Domain \d+ \(fine\) shut down: poweroff",
                  r"Powering off"],
          checks=[])
@@ -387,6 +390,31 @@ scenario("linux-pvh-smp", smp=3, mem="1G", timeout=600,
                  r"\(d1\) .*clocksource: Switched to clocksource xen",
                  r"\(d1\) MICA-GUEST: 2 CPUs"] + SMP_LINES +
                 [r"Domain 1 \(pvh2\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+
+# Steal time: both vCPUs of a PVH Linux pinned to one pCPU (cpu=1) and kept
+# busy for 3 s of guest time, so each waits runnable about half of it. Linux
+# reads that from the runstate area Mica writes (VCPUOP_register_runstate_
+# memory_area) into the "steal" column of /proc/stat (field 9 of the "cpu"
+# line, in 1/100 s). Two CPUs half-starved for 3 s give about 300; the
+# bounds only rule out "none" and "garbage" (more than 2 CPUs x 3 s).
+# (HVM domains do not offer the Xen ABI, so an HVM Linux shows no steal.)
+STEAL_CMD = ("s() { awk '$1==\"cpu\" {print $9}' /proc/stat; }; a=$(s); "
+             "for c in 0 1; do taskset -c $c sh -c 'e=$(($(date +%s)+3)); "
+             "while [ $(date +%s) -lt $e ]; do :; done' & done; wait; b=$(s); "
+             "echo \"steal-$a-to-$b\"; [ $((b-a)) -ge 50 ] && [ $((b-a)) -le 700 ] "
+             "&& echo \"steal-grew-by-$((b-a))\"; echo \"steal-$((1+1))-done\"\n")
+scenario("linux-pvh-steal", smp=2, mem="1G", timeout=300,
+         modules=["linux:vmlinux type=pvh mem=256M vcpus=2 cpu=1 name=steal -- "
+                  "console=hvc0 panic=-1",
+                  "linux:initramfs.cpio.gz ramdisk"],
+         keys=[(r"\(d1\) mica-guest# ", CTRL_A3), (r"Serial input to d1", STEAL_CMD),
+               (r"^\(d1\) steal-2-done", "poweroff\n")],
+         expect=[r"Domain 1 \(steal\): PVH, 256 MiB, 2 vCPUs",
+                 r"\(d1\) .*smp: Brought up 1 node, 2 CPUs",
+                 r"^\(d1\) steal-\d+-to-\d+$", r"^\(d1\) steal-grew-by-\d+$",
+                 r"Domain 1 \(steal\) shut down: poweroff", r"Powering off"],
+         forbid=[r"runstate area .* not writable"],
          checks=["no-fail"])
 
 # The scheduler's scenarios (scenarios_sched.py).

@@ -31,8 +31,17 @@ void test_main(void)
     } else if (mode_is("compat")) {
         /* An iret to 32-bit code above 4 GiB: IRETQ itself would fault. */
         struct pv_iret_frame f = {0x100000000ULL, 0xe023, 0x202, 0x1000, FLAT_RING3_SS64};
+        struct mmuext_op user_base = {MMUEXT_NEW_USER_BASEPTR, 0,
+                                      pv_mfn_of((void *)pv_start_info->pt_base), 0};
 
+        EXPECT_RC("NEW_USER_BASEPTR", hc_mmuext_op(&user_base, 1), 0);
         info("iret to compatibility mode at 4 GiB: expect a domain crash");
+        pv_iret_to(&f);
+    } else if (mode_is("nouser")) {
+        /* iret to user mode before any NEW_USER_BASEPTR. */
+        struct pv_iret_frame f = {0x400000, FLAT_USER_CS, 0x202, 0x401000, FLAT_RING3_SS64};
+
+        info("iret to user mode without user page tables: expect a domain crash");
         pv_iret_to(&f);
     } else if (mode_is("nohandler")) {
         info("#UD with no trap table: expect a domain crash");

@@ -15,6 +15,8 @@ static const uint64_t gs_user_area[1] = {GS_USER_MAGIC};
 static struct vcpu_info vinfo_page[PAGE_SIZE / sizeof(struct vcpu_info)]
     __aligned(PAGE_SIZE);
 static uint8_t kernel_stack[2 * PAGE_SIZE] __aligned(16);
+/* Where shared_info gets mapped (update_va_mapping replaces this page). */
+static volatile struct shared_info shinfo __aligned(PAGE_SIZE);
 static uint8_t user_stack[PAGE_SIZE] __aligned(16);
 
 /* Faults the test provokes: the vector expected and where to resume. */
@@ -272,6 +274,13 @@ static void check_events(void)
     struct vcpu_set_singleshot_timer t;
     uint64_t start;
 
+    EXPECT_RC("update_va_mapping(shared_info)",
+              hc_update_va_mapping((const void *)&shinfo,
+                                   pv_start_info->shared_info | PTE_PRESENT_RW_USER,
+                                   UVMF_INVLPG), 0);
+    CHECK(shinfo.vcpu_info[0].evtchn_upcall_mask == 1 && !(shinfo.wc_version & 1),
+          "shared_info as mapped: upcall mask %u, wc_version %u",
+          shinfo.vcpu_info[0].evtchn_upcall_mask, shinfo.wc_version);
     EXPECT_RC("register_vcpu_info", hc_vcpu_op(VCPUOP_register_vcpu_info, 0, &reg), 0);
     /* The legacy form first (its event entry is replaced just below). */
     EXPECT_RC("set_callbacks", hypercall3(__HYPERVISOR_set_callbacks, (uint64_t)on_event,
@@ -299,6 +308,8 @@ static void check_events(void)
     CHECK_EQ("upcalls after the timer", count[VEC_EVENT], 2);
     CHECK(event_sel & (1ULL << (bv.port / 64)), "timer port %u not in pending_sel %#lx",
           bv.port, event_sel);
+    CHECK(shinfo.evtchn_pending[bv.port / 64] & (1ULL << (bv.port % 64)),
+          "timer port %u not pending in shared_info", bv.port);
     CHECK(pv_now_ns(vi) >= start + 3000000, "woken %lu ns early",
           start + 3000000 - pv_now_ns(vi));
 
@@ -348,7 +359,11 @@ static void check_user_mode(void)
     struct pv_iret_frame to_user = {(uint64_t)user_main, FLAT_USER_CS, 0x202,
                                     (uint64_t)(user_stack + sizeof(user_stack)) - 8,
                                     FLAT_RING3_SS64};
+    /* User mode shares the kernel's tables here (XTF does the same). */
+    struct mmuext_op user_base = {MMUEXT_NEW_USER_BASEPTR, 0,
+                                  pv_mfn_of((void *)pv_start_info->pt_base), 0};
 
+    EXPECT_RC("NEW_USER_BASEPTR", hc_mmuext_op(&user_base, 1), 0);
     EXPECT_RC("stack_switch", hc_stack_switch(FLAT_RING3_SS64,
                                               (uint64_t)(kernel_stack + sizeof(kernel_stack))), 0);
     EXPECT_RC("set_segment_base(GS_USER)",

@@ -27,6 +27,10 @@ static void check_hostile(void)
     struct callback_register hv_cb = {CALLBACKTYPE_event, 0, 0, HYPERVISOR_VIRT_START};
     struct callback_register odd_cb = {99, 0, 0, (uint64_t)on_int3};
     struct xen_feature_info fi = {0, 0};
+    /* vcpu_info where Mica would write into a page table, or into a frame
+     * that is not the domain's. */
+    struct vcpu_register_vcpu_info on_l4 = {pv_mfn_of((void *)pv_start_info->pt_base), 0, 0};
+    struct vcpu_register_vcpu_info not_ours = {0, 0, 0};
 
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         EXPECT_RC("console_io from a bad pointer", hc_console_io(CONSOLEIO_write, 8, (void *)bad[i]), -XEN_EFAULT);
@@ -35,6 +39,8 @@ static void check_hostile(void)
                   hc_set_trap_table((void *)(bad[i] ? bad[i] : 1)), -XEN_EFAULT);
         EXPECT_RC("callback_op from a bad pointer", hc_callback_op(CALLBACKOP_register, (void *)bad[i]), -XEN_EFAULT);
     }
+    EXPECT_RC("vcpu_info in the boot L4", hc_vcpu_op(VCPUOP_register_vcpu_info, 0, &on_l4), -XEN_EINVAL);
+    EXPECT_RC("vcpu_info in machine frame 0", hc_vcpu_op(VCPUOP_register_vcpu_info, 0, &not_ours), -XEN_EINVAL);
     EXPECT_RC("trap handler in the hypervisor", hc_set_trap_table(hv_trap), -XEN_EINVAL);
     EXPECT_RC("trap handler non-canonical", hc_set_trap_table(nc_trap), -XEN_EINVAL);
     EXPECT_RC("event callback in the hypervisor", hc_callback_op(CALLBACKOP_register, &hv_cb), -XEN_EINVAL);

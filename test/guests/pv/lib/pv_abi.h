@@ -22,6 +22,8 @@
 
 /* PV-only hypercalls. */
 #define __HYPERVISOR_set_trap_table 0
+#define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_mmuext_op 26
 #define __HYPERVISOR_stack_switch 3
 #define __HYPERVISOR_set_callbacks 4
 #define __HYPERVISOR_fpu_taskswitch 5
@@ -58,6 +60,17 @@
 #define CALLBACKF_mask_events 1
 
 #define XENFEAT_mmu_pt_update_preserve_ad 5
+
+#define MMUEXT_NEW_USER_BASEPTR 15
+#define UVMF_INVLPG 2
+#define PTE_PRESENT_RW_USER 0x27ULL /* P, RW, U, A */
+
+struct mmuext_op {
+    uint32_t cmd;
+    uint32_t pad;
+    uint64_t arg1; /* mfn or linear address */
+    uint64_t arg2;
+};
 #define VIRQ_TIMER 0
 
 struct callback_register {
@@ -98,6 +111,7 @@ struct start_info {
 };
 
 _Static_assert(sizeof(struct callback_register) == 16, "callback_register");
+_Static_assert(sizeof(struct mmuext_op) == 24, "mmuext_op");
 _Static_assert(sizeof(struct trap_info) == 16, "trap_info");
 _Static_assert(sizeof(struct start_info) == 1168, "start_info");
 _Static_assert(offsetof(struct start_info, console_mfn) == 72, "console.domU.mfn");

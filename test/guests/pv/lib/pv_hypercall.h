@@ -115,6 +115,16 @@ static inline long hc_fpu_taskswitch(int set)
     return hypercall1(__HYPERVISOR_fpu_taskswitch, (unsigned long)set);
 }
 
+static inline long hc_mmuext_op(const struct mmuext_op *ops, unsigned int count)
+{
+    return hypercall5(__HYPERVISOR_mmuext_op, (unsigned long)ops, count, 0, DOMID_SELF, 0);
+}
+
+static inline long hc_update_va_mapping(const void *va, uint64_t pte, unsigned long flags)
+{
+    return hypercall3(__HYPERVISOR_update_va_mapping, (unsigned long)va, pte, flags);
+}
+
 static inline long hc_vm_assist(unsigned int cmd, unsigned int type)
 {
     return hypercall2(__HYPERVISOR_vm_assist, cmd, type);
