@@ -156,6 +156,10 @@ static void check_start_info(void)
     CHECK(p2m[0] && p2m[0] != p2m[1], "p2m list %#lx %#lx", p2m[0], p2m[1]);
     CHECK(!memcmp(si->cmd_line, "hello-cmdline", 13), "cmd_line \"%s\"", si->cmd_line);
     CHECK_EQ("CR3 (emulated read) = the boot L4", read_cr(3), pv_mfn_of((void *)si->pt_base) << 12);
+    /* The read-only M2P the builder filled (Linux reads it from here). */
+    CHECK_EQ("M2P of the boot L4's frame",
+             ((const volatile uint64_t *)HYPERVISOR_VIRT_START)[pv_mfn_of((void *)si->pt_base)],
+             (si->pt_base - PV_VIRT_BASE) / PAGE_SIZE);
     if (strstr_(si->cmd_line, "initrd=elf"))
         CHECK(si->mod_start && !(si->mod_start & (PAGE_SIZE - 1)) && si->mod_len > 64 &&
               !memcmp((const void *)si->mod_start, "\x7f" "ELF", 4),
