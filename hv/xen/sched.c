@@ -31,9 +31,12 @@ static long sched_shutdown(struct vcpu *v, uint64_t arg, bool record_only)
     return 0;
 }
 
-/* Block until an event is pending: the run loop wakes the vCPU then. */
+/* Block until an event is pending: the run loop wakes the vCPU then.
+ * Blocking enables event delivery, as on Xen (PV guests idle this way
+ * with events masked; HVM delivery ignores the mask). */
 static long sched_block(struct vcpu *v)
 {
+    __atomic_store_n(&v->xen->vinfo->evtchn_upcall_mask, 0, __ATOMIC_RELEASE);
     if (!xen_vcpu_has_events(v)) {
         v->xen->blocked = true;
         v->halted = true;

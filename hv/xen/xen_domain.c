@@ -88,29 +88,43 @@ static void console_notified(void *opaque, struct evtchn_domain *ed, unsigned in
     xen_console_ring_poll(opaque);
 }
 
-/* The PV console: a ring page outside RAM and a port whose other end is
- * Mica itself (HVM_PARAM_CONSOLE_PFN / _EVTCHN). */
-static int xen_console_init(struct domain *d)
+/* The PV console ring and a port whose other end is Mica itself. */
+int xen_console_attach(struct domain *d, void *ring, uint64_t pfn)
 {
     struct xen_domain *x = d->xen;
     uint32_t port;
-    void *ring = alloc_page_zeroed();
+    int rc = evtchn_alloc_xen_port(&x->evtchn, console_notified, d, &port);
+
+    if (rc)
+        return rc;
+    x->console_ring = ring;
+    x->console_gpfn = pfn;
+    x->console_port = port;
+    x->params[HVM_PARAM_CONSOLE_PFN] = pfn;
+    x->params[HVM_PARAM_CONSOLE_EVTCHN] = port;
+    return 0;
+}
+
+/* HVM/PVH: the ring is a page of Mica's outside RAM (HVM_PARAM_CONSOLE_PFN
+ * / _EVTCHN); a PV domain's builder attaches one in its RAM instead. */
+static int xen_console_init(struct domain *d)
+{
+    void *ring;
     int rc;
 
+    if (d->type == DOMAIN_PV)
+        return 0;
+    ring = alloc_page_zeroed();
     if (!ring)
         return -ENOMEM;
     rc = p2m_map_page(&d->p2m, CONSOLE_GPFN << PAGE_SHIFT, __pa(ring));
     if (!rc)
-        rc = evtchn_alloc_xen_port(&x->evtchn, console_notified, d, &port);
+        rc = xen_console_attach(d, ring, CONSOLE_GPFN);
     if (rc) {
         free_page(ring);
         return rc;
     }
-    x->console_ring = ring;
-    x->console_gpfn = CONSOLE_GPFN;
-    x->console_port = port;
-    x->params[HVM_PARAM_CONSOLE_PFN] = CONSOLE_GPFN;
-    x->params[HVM_PARAM_CONSOLE_EVTCHN] = port;
+    d->xen->console_ring_owned = true;
     return 0;
 }
 
@@ -124,6 +138,7 @@ int xen_domain_init(struct domain *d)
         return -ENOMEM;
     d->xen = x;
     spin_lock_init(&x->lock);
+    spin_lock_init(&x->con_lock);
     x->shinfo = alloc_page_zeroed();
     if (!x->shinfo)
         return -ENOMEM;
@@ -160,7 +175,8 @@ void xen_domain_destroy(struct domain *d)
     }
     if (x->evtchn.chan)
         evtchn_domain_destroy(&x->evtchn);
-    if (x->console_ring)
+    xen_console_flush(d);
+    if (x->console_ring_owned)
         free_page(x->console_ring);
     xen_gnttab_destroy(d);
     if (x->shinfo)

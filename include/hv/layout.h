@@ -44,6 +44,13 @@
 #define PERCPU_IST_SIZE 0x1000
 #define PERCPU_DATA_OFF 0xc000   /* struct percpu and per-CPU tables */
 #define PERCPU_DATA_SIZE 0x4000
+#define PERCPU_GDT_OFF 0x10000   /* the GDT: 15 pages, up to and including the
+                                    reserved page of 64-bit PV guests' flat
+                                    selectors (include/public/arch-x86/xen.h) */
+#define PERCPU_GDT_PAGES 15
+#define PERCPU_IST_DB_OFF 0x1f000 /* #DB IST stack, 4 KiB: below it the GDT's
+                                     read-only last page, above it the next
+                                     CPU's guard page */
 
 #define MAX_CPUS 64
 

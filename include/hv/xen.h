@@ -71,6 +71,10 @@ struct xen_domain {
     void *console_ring;          /* struct xencons_interface, guest RAM */
     uint64_t console_gpfn;
     unsigned int console_port;
+    bool console_ring_owned;     /* the ring is Mica's page (HVM), not RAM (PV) */
+    spinlock_t con_lock;         /* PV: con_line, con_len */
+    char con_line[160];          /* PV: output waiting for its newline */
+    unsigned int con_len;
     struct xen_gnttab gnttab;
 };
 
@@ -109,6 +113,11 @@ void xen_send_virq(struct vcpu *v, unsigned int virq);
 void xen_console_out(struct domain *d, const char *buf, size_t len);
 /* Arm v's single-shot timer at a guest system time (ns). */
 long xen_set_singleshot(struct vcpu *v, uint64_t deadline_ns, bool future_only);
+/* A partial PV console line, printed when the domain goes away. */
+void xen_console_flush(struct domain *d);
+/* The PV console ring at `ring` (a page of the domain's RAM at pfn), its
+ * event channel allocated: for the PV domain builder. */
+int __must_check xen_console_attach(struct domain *d, void *ring, uint64_t pfn);
 /* Typed input into the PV console ring; false if the domain has none. */
 bool xen_console_input(struct domain *d, uint8_t c);
 /* Drain the PV console ring (the guest notified its console port). */

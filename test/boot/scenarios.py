@@ -142,7 +142,8 @@ scenario("hvm-isolation", smp=4, mem="512M",
 scenario("hvm-bad-config", mem="512M",
          modules=["CMakeCache.txt type=hvm mem=64M name=notakernel",
                   "guest:cpuid_msr type=hvm mem=12Q vcpus=0 name=badopts",
-                  "guest:cpuid_msr type=pv name=wrongtype",
+                  "guest:cpuid_msr type=xen name=wrongtype",
+                  "guest:cpuid_msr type=pv name=notpv",
                   "guest:cpuid_msr type=pvh vcpus=2 name=smp",
                   "guest:cpuid_msr type=hvm mem=64M weight=0 name=noweight",
                   "guest:cpuid_msr type=hvm mem=64M cap=101 name=bigcap",
@@ -151,7 +152,7 @@ scenario("hvm-bad-config", mem="512M",
          expect=[r"notakernel: the kernel is neither a Linux bzImage nor a multiboot1",
                  r"notakernel: not created",
                  r"domain option mem=12Q: malformed size",
-                 r"type=pv is not supported",
+                 r"type=xen is not supported", r"notpv: not created",
                  r"ELF32 kernels are not supported", r"smp: not created",
                  r"noweight: weight=0 out of range \(1\.\.65535\)",
                  r"bigcap: cap=101 above 100% per vCPU \(1 vCPUs\)",
@@ -242,6 +243,66 @@ scenario("pvh_shutdown_reasons", smp=4, mem="512M",
          # Domain ids are reused once a domain is gone: match by name.
          expect=[r"Domain \d+ \(crasher\) crashed: the guest reported a crash",
                  r"Domain \d+ \(corrupter\) crashed: console ring indices out of range",
+                 r"Domain \d+ \(fine\) shut down: poweroff",
+                 r"Powering off"],
+         checks=[])
+
+# Classic PV test guests (test/guests/pv): the kernel in ring 3 on the PV
+# runtime, its own verdict through console_io, SCHEDOP_shutdown to end.
+scenario("pv_hello", mem="512M",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline initrd=elf",
+                  "guest:pv_crash ramdisk"],
+         expect=[r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) pv_hello: PV guest kernel in ring 3 \(CS 0xe033\)",
+                 r"^\(d1\) pv_hello: console ring line$",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
+# And on an Intel CPU model (still TCG, no VT-x): SYSCALL, SWAPGS and the
+# bounces do not depend on the vendor.
+scenario("pv_hello-intel", mem="512M", cpu="Skylake-Client,-vmx",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         expect=[r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+# Hostile arguments to the PV hypercalls: refused, the guest runs on.
+scenario("pv_hostile", mem="512M", modules=["guest:pv_hostile type=pv mem=64M"],
+         expect=[r"^\(d1\) pv_hostile: hostile arguments refused",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+# PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
+scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         expect=[r"HVM unavailable", r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+# PV, PVH and HVM vCPUs taking turns on one pCPU: CR3, segment bases and
+# selectors, TSS.RSP0 and the SYSCALL MSRs follow each switch.
+scenario("pv_shared_cpu", smp=2, mem="768M",
+         modules=["guest:pvh_sched type=pvh mem=64M cpu=1 name=pvh",
+                  "guest:exceptions type=hvm mem=64M cpu=1 name=hvm",
+                  "guest:pv_hello type=pv mem=64M cpu=1 name=pva -- hello-cmdline linger=1500",
+                  "guest:pv_hello type=pv mem=64M cpu=1 name=pvb -- hello-cmdline linger=1500"],
+         expect=[r"^\(d\d+\) pv_hello: lingered 1500 ms",
+                 r"^\(d\d+\) pv_hello: lingered 1500 ms", r"Powering off"],
+         checks=["no-fail", "all-success"])
+# Broken PV guests are crashed with a reason; a sound one beside them runs on.
+scenario("pv_crash", smp=4, mem="512M",
+         modules=["guest:pv_crash type=pv mem=32M name=stack -- mode=stack",
+                  "guest:pv_crash type=pv mem=32M name=iret -- mode=iret",
+                  "guest:pv_crash type=pv mem=32M name=nohandler -- mode=nohandler",
+                  "guest:pv_crash type=pv mem=32M name=compat -- mode=compat",
+                  "guest:pv_crash type=pv mem=32M name=nouser -- mode=nouser",
+                  "guest:pv_hello type=pv mem=64M name=fine -- hello-cmdline"],
+         expect=[r"Domain \d+ \(stack\) crashed: PV guest kernel stack unusable",
+                 r"Domain \d+ \(iret\) crashed: PV iret with an unreadable frame",
+                 r"Domain \d+ \(nohandler\) crashed: PV guest exception without a handler",
+                 r"Domain \d+ \(compat\) crashed: PV guest state not resumable",
+                 r"Domain \d+ \(nouser\) crashed: PV iret to user mode without user page tables",
                  r"Domain \d+ \(fine\) shut down: poweroff",
                  r"Powering off"],
          checks=[])

@@ -84,5 +84,8 @@ void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_switched_in(struct vcpu *v);
 /* Set up v's device wake-up timer (at creation). */
 void hvm_vcpu_timers_init(struct vcpu *v);
+/* Firmware tables, kernel, devices and vCPU 0 of a new HVM or PVH domain
+ * (hv/domain/domain_build.c). */
+int __must_check hvm_domain_build(struct domain *d, const struct domain_config *cfg);
 
 #endif /* HV_HVM_VCPU_H */
