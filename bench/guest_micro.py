@@ -39,7 +39,7 @@ COLUMNS = {"native": lc.cmd_native,
 # bench/linux/micro.c's operations, in the order it runs them.
 OPS = ["null_syscall", "fork_exit_wait", "pagefault", "ctxsw", "mmap_munmap_64k"]
 # Whole lines only: output arrives in pieces.
-RESULT = r"MICA-BENCH (\w+) ?([^\r\n]*)\r?\n"
+RESULT = r"MICA-BENCH (\w+) ?([^\r\n]*)\r*\n"
 INFO = r"MICA-BENCH-INFO clocksource=(\S+) "
 
 
@@ -63,14 +63,13 @@ def bench_once(g, a):
     return out
 
 
-def measure(name, cmd, a):
-    runs = []
-    for i in range(a.runs):
-        runs.append(lc.boot(a, name, i, cmd, lambda g: bench_once(g, a)))
-        figures = " ".join(f"{op}={runs[-1][op]:.0f}" for op in a.ops)
-        print(f"  {name} run {i + 1}/{a.runs}: boot {runs[-1]['boot']:.2f} s, "
-              f"{figures} ns", file=sys.stderr)
-    keys = ["boot"] + a.ops
+def describe(fig):
+    return f"boot {fig['boot']:.2f} s, " + " ".join(
+        f"{op}={ns:.0f}" for op, ns in fig.items() if op in OPS) + " ns"
+
+
+def summarize(runs):
+    keys = [k for k in runs[0] if k != "clocksource"]
     return {"runs": runs, "clocksource": runs[0]["clocksource"],
             "median": {k: lc.median([r[k] for r in runs]) for k in keys}}
 
@@ -110,6 +109,8 @@ def parse_args():
     ap.add_argument("--reps", type=int, default=5,
                     help="timed batches per operation in a boot; the guest "
                     "prints their median (default %(default)s)")
+    ap.add_argument("--kernel-args", default="",
+                    help="more arguments for Linux in every column")
     ap.add_argument("--ops", default=",".join(OPS),
                     help="comma-separated subset of %(default)s")
     a = ap.parse_args()
@@ -117,16 +118,17 @@ def parse_args():
     a.ops = [o for o in a.ops.split(",") if o]
     if any(o not in OPS for o in a.ops) or not a.ops:
         ap.error(f"--ops: choose from {','.join(OPS)}")
-    # /init's hook (mk-initramfs.sh): commas become spaces.
-    a.kernel_extra = (f"mica.run=mica-micro,-t,{a.ms},-r,{a.reps},"
-                      + ",".join(a.ops))
+    # /init's hook (mk-initramfs.sh): commas become spaces. No names
+    # means all operations (and a shorter command line).
+    names = "" if a.ops == OPS else "," + ",".join(a.ops)
+    a.kernel_extra = f"{a.kernel_args} mica.run=mica-micro,-t,{a.ms},-r,{a.reps}{names}"
     return a
 
 
 def main():
     a = parse_args()
     lc.start(a, "guest_micro")
-    results = lc.run_columns(a, COLUMNS, measure)
+    results = lc.run_columns(a, COLUMNS, bench_once, describe, summarize)
     print_table(a, results)
     return lc.finish(a, results, ms=a.ms, reps=a.reps)
 

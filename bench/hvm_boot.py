@@ -44,12 +44,7 @@ def boot_time(g, a):
     return g.marks["banner"]
 
 
-def measure(name, cmd, a):
-    """Seconds to the banner for each of a.runs boots of cmd."""
-    times = []
-    for i in range(a.runs):
-        times.append(lc.boot(a, name, i, cmd, lambda g: boot_time(g, a)))
-        print(f"  {name} run {i + 1}/{a.runs}: {times[-1]:.2f} s", file=sys.stderr)
+def summarize(times):
     return {"times": times, "median": lc.median(times), "min": min(times)}
 
 
@@ -84,7 +79,8 @@ def print_table(a, results):
 def main():
     a = parse_args()
     lc.start(a, "hvm_boot")
-    results = lc.run_columns(a, COLUMNS, measure)
+    results = lc.run_columns(a, COLUMNS, boot_time, lambda t: f"{t:.2f} s",
+                             summarize)
     print_table(a, results)
     return lc.finish(a, results)
 

@@ -174,21 +174,44 @@ def check_cpus(g, a):
         raise gl.GuestError(f"guest sees {cpus} CPUs, expected {a.smp}")
 
 
-def run_columns(a, columns, measure):
-    """{column: result}; measure(name, cmd, a) returns the fields of an
-    "ok" result."""
-    results = {}
+def commands(a, columns, results):
+    """{column: QEMU command} of the columns that can run; the others get
+    their n/a result."""
+    cmds = {}
     for name in a.columns:
         try:
-            cmd = columns[name](a)
-            if a.verbose:
-                print(f"  {name}: {' '.join(cmd)}", file=sys.stderr)
-            results[name] = dict(status="ok", **measure(name, cmd, a))
+            cmds[name] = columns[name](a)
         except NotAvailable as e:
             results[name] = {"status": "n/a", "reason": str(e)}
-        except RuntimeError as e:
-            results[name] = {"status": "failed", "reason": str(e)}
-    return results
+            continue
+        if a.verbose:
+            print(f"  {name}: {' '.join(cmds[name])}", file=sys.stderr)
+    return cmds
+
+
+def run_columns(a, columns, once, describe, summarize):
+    """{column: result}. Each column is booted a.runs times, round robin,
+    so that a change of load on the host hits every column alike.
+    once(guest, a) returns one boot's figures, describe(figures) a text
+    for the progress line, summarize([figures]) an "ok" result's fields."""
+    results, runs = {}, {}
+    cmds = commands(a, columns, results)
+    for i in range(a.runs):
+        for name in list(cmds):
+            try:
+                fig = boot(a, name, i, cmds[name], lambda g: once(g, a))
+            except NotAvailable as e:
+                results[name] = {"status": "n/a", "reason": str(e)}
+            except RuntimeError as e:
+                results[name] = {"status": "failed", "reason": str(e)}
+            else:
+                runs.setdefault(name, []).append(fig)
+                print(f"  {name} run {i + 1}/{a.runs}: {describe(fig)}", file=sys.stderr)
+                continue
+            del cmds[name]
+    for name in cmds:
+        results[name] = dict(status="ok", **summarize(runs[name]))
+    return {name: results[name] for name in a.columns}
 
 
 def median(xs):

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #define PAGE       4096UL
-#define PF_CHUNK   256UL          /* pages mapped at a time by pagefault */
+#define PF_CHUNK   1024UL         /* pages mapped at a time by pagefault */
 #define MMAP_LEN   (64UL * 1024)
 #define MAX_REPS   31
 
