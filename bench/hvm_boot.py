@@ -52,8 +52,6 @@ def parse_args():
     ap = argparse.ArgumentParser(description="Linux boot-to-userspace time: "
                                  "native QEMU vs Mica vs Xen (ratios)")
     lc.add_common_args(ap, COLUMNS)
-    ap.add_argument("--timeout", type=float, default=300,
-                    help="seconds allowed for one boot")
     ap.add_argument("--force-mica", action="store_true",
                     help="run the mica column even if MICA_BOOTS_LINUX is False")
     a = ap.parse_args()

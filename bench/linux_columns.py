@@ -123,6 +123,9 @@ def add_common_args(ap, columns):
                     help="comma-separated subset of %(default)s")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", default="512M", help="guest RAM")
+    ap.add_argument("--timeout", type=float, default=300,
+                    help="seconds allowed for the boot to the banner, and for "
+                    "each line awaited after it")
     ap.add_argument("--mica-elf", default=os.path.join(gl.ROOT, "build", "mica.elf"))
     # on_empty=poweroff: a domain that crashes ends QEMU at once rather
     # than at --timeout.
