@@ -28,16 +28,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAGE       4096UL
-#define PF_CHUNK   1024UL         /* pages mapped at a time by pagefault */
-#define MMAP_LEN   (64UL * 1024)
-#define MAX_REPS   31
+#define PAGE 4096UL
+#define PF_CHUNK 1024UL /* pages mapped at a time by pagefault */
+#define MMAP_LEN (64UL * 1024)
+#define MAX_REPS 31
 
 struct bench {
     const char *name;
-    unsigned int ops_per_iter;    /* e.g. 2 switches per ping-pong round */
+    unsigned int ops_per_iter; /* e.g. 2 switches per ping-pong round */
     int (*setup)(void);
-    uint64_t (*run)(long iters);  /* ns spent in the timed part */
+    uint64_t (*run)(long iters); /* ns spent in the timed part */
     void (*teardown)(void);
 };
 
@@ -164,17 +164,17 @@ static uint64_t run_ctxsw(long iters)
 
 static void teardown_ctxsw(void)
 {
-    close(ping[1]);   /* the echo process sees EOF and exits */
+    close(ping[1]); /* the echo process sees EOF and exits */
     close(pong[0]);
     waitpid(echo_pid, NULL, 0);
 }
 
 static const struct bench benches[] = {
-    { "null_syscall", 1, NULL, run_syscall, NULL },
-    { "fork_exit_wait", 1, NULL, run_fork, NULL },
-    { "pagefault", 1, NULL, run_pagefault, NULL },
-    { "ctxsw", 2, setup_ctxsw, run_ctxsw, teardown_ctxsw },
-    { "mmap_munmap_64k", 1, NULL, run_mmap, NULL },
+    {"null_syscall", 1, NULL, run_syscall, NULL},
+    {"fork_exit_wait", 1, NULL, run_fork, NULL},
+    {"pagefault", 1, NULL, run_pagefault, NULL},
+    {"ctxsw", 2, setup_ctxsw, run_ctxsw, teardown_ctxsw},
+    {"mmap_munmap_64k", 1, NULL, run_mmap, NULL},
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -208,22 +208,24 @@ static void measure(const struct bench *b, uint64_t target_ns, int reps)
     if (b->teardown)
         b->teardown();
     qsort(ns, reps, sizeof(ns[0]), cmp_double);
-    printf("MICA-BENCH %s %.1f iters=%ld min=%.1f max=%.1f\n", b->name,
-           ns[reps / 2], n, ns[0], ns[reps - 1]);
+    printf("MICA-BENCH %s %.1f iters=%ld min=%.1f max=%.1f\n", b->name, ns[reps / 2], n,
+           ns[0], ns[reps - 1]);
     fflush(stdout);
 }
 
 static void print_info(void)
 {
     char cs[64] = "?";
-    FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+    FILE *f =
+        fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
 
     if (f) {
         if (fscanf(f, "%63s", cs) != 1)
             strcpy(cs, "?");
         fclose(f);
     }
-    printf("MICA-BENCH-INFO clocksource=%s cpus=%ld\n", cs, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("MICA-BENCH-INFO clocksource=%s cpus=%ld\n", cs,
+           sysconf(_SC_NPROCESSORS_ONLN));
     fflush(stdout);
 }
 
