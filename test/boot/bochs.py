@@ -16,6 +16,7 @@ ENV = "MICA_BOCHS"
 CPU_MODEL = "corei7_skylake_x"   # VMX with EPT, VPID, unrestricted guest
 IPS = 100000000                  # guest time: instructions / IPS seconds
 SLOWDOWN = 3                     # scenario timeouts are for QEMU TCG
+KEY_DELAY = 0.02                 # seconds between keys typed on COM1
 POWEROFF = "ACPI control: soft power off"
 
 

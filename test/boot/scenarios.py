@@ -112,7 +112,7 @@ scenario("maxcpus", smp=4, args="maxcpus=2 " + POWEROFF,
 # HVM test guests (test/guests), one domain each: the guest's own verdict
 # line, then Mica's report of the domain's power-off.
 HVM_GUESTS = ["cpuid_msr", "portio", "mmio", "irq_pic", "irq_ioapic",
-              "lapic_timer", "hlt_wakeup", "exceptions", "hostile"]
+              "lapic_timer", "hlt_wakeup", "exceptions", "hostile", "pae_paging"]
 for g in HVM_GUESTS:
     opts = "type=hvm mem=64M" + (" testdev" if g == "mmio" else "")
     scenario(f"hvm-{g}", mem="512M", modules=[f"guest:{g} {opts}"],
