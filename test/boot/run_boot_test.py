@@ -3,12 +3,15 @@
 """Boot Mica in QEMU for one scenario of scenarios.py and check the serial
 log and the exit status; on failure print why and the tail of the log."""
 import argparse
+import fcntl
 import os
 import pty
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 import tty
@@ -59,18 +62,24 @@ def module_arg(module, build):
     return module_file(module, build).replace(",", ",,")
 
 
+def unread(fd):
+    """Bytes waiting in a terminal's input queue (FIONREAD)."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+
+
 class Console:
     """The serial port: QEMU's stdio on pipes, or the master side of the
-    pseudo-terminal Bochs' COM1 is on (pty); a reader thread collects
-    lines. Bochs' own output is kept apart (output())."""
+    pseudo-terminal Bochs' COM1 is on (term: master and slave fds); a
+    reader thread collects lines. Bochs' own output is kept apart (output())."""
 
-    def __init__(self, cmd, log_path, pty=None):
-        self.out = tempfile.TemporaryFile() if pty is not None else None
+    def __init__(self, cmd, log_path, term=None):
+        self.out = tempfile.TemporaryFile() if term else None
         self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE if pty is None else subprocess.DEVNULL,
+            cmd, stdin=subprocess.DEVNULL if term else subprocess.PIPE,
             stdout=self.out or subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.fd = self.proc.stdout.fileno() if pty is None else pty
-        self.wfd = self.proc.stdin.fileno() if pty is None else pty
+        self.fd = term[0] if term else self.proc.stdout.fileno()
+        self.wfd = term[0] if term else self.proc.stdin.fileno()
+        self.slave = term[1] if term else None   # kept open to see what is unread
         self.lines = []
         self.log = open(log_path, "w")
         self.lock = threading.Lock()
@@ -130,11 +139,15 @@ class Console:
         if self.out is None:
             os.write(self.wfd, keys.encode())
             return
-        # Bochs reads the pty at the line's baud rate and drops what the
-        # 16-byte FIFO cannot hold; Mica drains it every 10 ms: type as a
-        # person would, not as a paste.
+        # Bochs moves what is in the pty into its 16-byte receive FIFO at
+        # the line's rate, guest time, and drops what does not fit; Mica
+        # drains the FIFO every 10 ms. Keys queued while Bochs is held up
+        # on a busy host would arrive as one burst: each key is typed
+        # only once Bochs has read the one before.
         for ch in keys.encode():
             os.write(self.wfd, bytes([ch]))
+            while self.proc.poll() is None and unread(self.slave):
+                time.sleep(0.005)
             time.sleep(bochs.KEY_DELAY)
 
 
@@ -251,9 +264,7 @@ def start(sc, build, tmp, log_path):
     cmd = bochs.command(sc, build, tmp, os.ttyname(slave),
                         [module_file(m, build) for m in sc["modules"]],
                         os.path.join(ROOT, "scripts", "mkiso.sh"))
-    con = Console(cmd, log_path, pty=master)
-    os.close(slave)
-    return con, bochs.timeout(sc)
+    return Console(cmd, log_path, term=(master, slave)), bochs.timeout(sc)
 
 
 def run(sc, build):

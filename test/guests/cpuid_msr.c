@@ -58,6 +58,13 @@ static void test_cpuid(void)
           e1.edx);
     if (l0.eax >= 7)
         CHECK(!(cpuid(7, 0).ebx & CPUID7_EBX_INVPCID), "CPUID 7: INVPCID visible");
+    /* The host's TSC/crystal clock leaves: not the guest's timer rates. */
+    for (uint32_t leaf = 0x15; leaf <= 0x16 && leaf <= l0.eax; leaf++) {
+        struct cpuid_regs r = cpuid(leaf, 0);
+
+        CHECK(!(r.eax | r.ebx | r.ecx), "CPUID %#x: %#x %#x %#x, expected zeros", leaf,
+              r.eax, r.ebx, r.ecx);
+    }
 }
 
 
