@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Boot Mica in QEMU for one scenario of scenarios.py and check the serial
-log and the exit status; on failure print why and the tail of the log."""
+"""Boot Mica in QEMU (the VMX twins: in Bochs, bochs.py) for one scenario
+of scenarios.py and check the serial log and the exit status; on failure
+print why and the tail of the log."""
 import argparse
 import fcntl
 import os

@@ -17,9 +17,10 @@ Fields
   modules  boot modules: "guest:<name> <domain options> [-- <guest cmdline>]"
            for test/guests kernels, "linux:<file> ..." for build/linux files
   vendor   "amd" (SVM, the default) or "intel" (VMX): every row that boots an
-           HVM or PVH guest has a "vmx-<name>" twin, run under KVM with a
-           VMX-capable CPU where the host offers nested VMX and reported as
-           skipped, with the reason, elsewhere (run_boot_test.py)
+           HVM or PVH guest has a "vmx-<name>" twin, run under the Bochs
+           with VMX that MICA_BOCHS names (bochs.py), else under KVM with
+           a VMX-capable CPU where the host offers nested VMX, else
+           reported as skipped, with the reason (run_boot_test.py)
   accel    QEMU -accel (default tcg; the VMX twins use kvm)
   qemu     more QEMU arguments under TCG, e.g. -icount (optional; rows
            run under KVM go without)
@@ -336,7 +337,8 @@ add_sched(scenario)
 
 
 # The vendor dimension: the same HVM and PVH boots on Intel VT-x. QEMU's
-# TCG has no VMX, so these need KVM with nested VMX (cpu "host").
+# TCG has no VMX, so these need Bochs (MICA_BOCHS) or KVM with nested VMX
+# (cpu "host").
 VMX_CPU = "host,+vmx"
 
 
