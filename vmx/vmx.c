@@ -140,8 +140,11 @@ int vmx_cpu_enable(void)
         return -ENOMEM;
     region[0] = VMX_BASIC_REVISION(vmx_caps.basic);
     vmxon_pa[cpu] = __pa(region);
+    /* "Restrictions on VMX Operation": CR0 and CR4 must hold their fixed
+     * bits (CR0.NE, CR4.VMXE) before VMXON and while in VMX operation. */
+    write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
     write_cr4((read_cr4() | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
-    if ((read_cr0() & vmx_caps.cr0_fixed0) != vmx_caps.cr0_fixed0 || !vmxon(vmxon_pa[cpu])) {
+    if (!vmxon(vmxon_pa[cpu])) {
         printk(LOG_ERR "CPU%u: VMXON failed\n", cpu);
         write_cr4(read_cr4() & ~CR4_VMXE);
         free_page(region);

@@ -63,6 +63,7 @@ struct vmx_vmcs_image {
         uint64_t cr0, cr3, cr4, dr7, rsp, rip, rflags, efer, pat, debugctl;
         uint64_t sysenter_esp, sysenter_eip, pending_dbg, link, pdpte[4];
         uint64_t cr2;                      /* not a VMCS field: loaded by hand */
+        bool pdptes_stale;                 /* CR0/3/4 set by Mica: reload PDPTEs */
         uint32_t sysenter_cs, interruptibility, activity;
         struct vmx_seg seg[NR_SEGMENTS];   /* GDTR/IDTR: base and limit only */
     } guest;
@@ -125,6 +126,13 @@ uint16_t vmx_ar_to_attr(uint32_t ar);
 int vmx_state_write_cr(struct vmx_vmcs_image *img, unsigned int cr, uint64_t val);
 bool vmx_state_inject(struct vmx_vmcs_image *img, enum hvm_event_type type, uint8_t vector,
                       bool has_error, uint32_t error);
+/* PAE paging outside IA-32e mode: with EPT, VM entry takes the PDPTEs
+ * from the VMCS. After Mica changed CR0, CR3 or CR4 they are reloaded from
+ * guest memory: vmx_state_set_pdptes() takes the four entries read at
+ * CR3[31:5], -1 if a present one has reserved bits set. */
+bool vmx_state_pae_paging(const struct vmx_vmcs_image *img);
+int vmx_state_set_pdptes(struct vmx_vmcs_image *img, const uint64_t pdpte[4],
+                         unsigned int phys_bits);
 
 /* vmx_check*.c: the SDM's VM-entry checks, run before each entry in
  * debug builds. NULL if the image passes, else the first rule it breaks:

@@ -88,6 +88,27 @@ static void vmx_report_failure(struct vcpu *v, struct vmx_vcpu *s, const struct 
            vmx_exit_reason_name(x->reason), x->qual, s->vmcs.guest.rip);
 }
 
+/* "Loading Guest PDPTEs": with EPT and PAE paging, VM entry takes the
+ * PDPTEs from the VMCS. The CPU refreshes them on the guest's own CR
+ * writes and saves them on exit; after Mica set CR0, CR3 or CR4 they are
+ * read here from the table CR3 names. Unreadable or reserved-bit entries
+ * (which MOV to CR would refuse) fail the entry. */
+static bool vmx_pdptes_refreshed(struct vcpu *v, struct vmx_vmcs_image *img)
+{
+    uint64_t pdpte[4];
+
+    if (!img->guest.pdptes_stale || !vmx_state_pae_paging(img)) {
+        img->guest.pdptes_stale = false;
+        return true;
+    }
+    if (!copy_from_gpa(v->domain, pdpte, img->guest.cr3 & 0xffffffe0U, sizeof(pdpte)) &&
+        !vmx_state_set_pdptes(img, pdpte, vmx_caps.phys_bits))
+        return true;
+    printk(LOG_ERR "d%u vCPU%u: PAE PDPTEs at 0x%lx unreadable or with reserved bits set\n",
+           v->domain->id, v->id, img->guest.cr3 & 0xffffffe0U);
+    return false;
+}
+
 /* Host events that caused the exit are raised again in the host. */
 static void vmx_forward_host_event(const struct vmx_exit_info *x)
 {
@@ -105,12 +126,14 @@ static void vmx_vcpu_run(struct vcpu *v, struct hvm_exit *e)
     struct vmx_host_extra host;
     struct vmx_exit_info x;
 
+    memset(e, 0, sizeof(*e));
+    e->reason = HVM_EXIT_FAIL;
     s->vmcs.guest.rsp = v->gpr[GPR_RSP];
+    if (!vmx_pdptes_refreshed(v, &s->vmcs))
+        return;
     vmx_vmcs_load(s);
     if (s->flush_tlb)
         vmx_flush_tlb(s);
-    memset(e, 0, sizeof(*e));
-    e->reason = HVM_EXIT_FAIL;
     if (!vmx_entry_checked(v, s))
         return;
     vmx_switch_to_guest(s, &host);

@@ -65,6 +65,7 @@ static void state_set_cr0(struct vmx_vmcs_image *img, uint64_t val)
     img->cr0_mask = f0 | (~vmx_caps.cr0_fixed1 & 0xffffffffULL);
     img->cr0_shadow = val;
     img->guest.cr0 = (val | f0) & vmx_caps.cr0_fixed1;
+    img->guest.pdptes_stale = true;
     state_sync_lma(img);
 }
 
@@ -73,6 +74,7 @@ static void state_set_cr4(struct vmx_vmcs_image *img, uint64_t val)
     img->cr4_mask = vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1;
     img->cr4_shadow = val;
     img->guest.cr4 = (val | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1;
+    img->guest.pdptes_stale = true;
 }
 
 uint64_t vmx_state_get(const struct vmx_vmcs_image *img, enum hvm_ctrl_reg reg)
@@ -98,7 +100,7 @@ void vmx_state_set(struct vmx_vmcs_image *img, enum hvm_ctrl_reg reg, uint64_t v
     switch (reg) {
     case HVM_CR0: state_set_cr0(img, val); break;
     case HVM_CR2: img->guest.cr2 = val; break;
-    case HVM_CR3: img->guest.cr3 = val; break;
+    case HVM_CR3: img->guest.cr3 = val, img->guest.pdptes_stale = true; break;
     case HVM_CR4: state_set_cr4(img, val); break;
     case HVM_EFER: img->guest.efer = val; state_sync_lma(img); break;
     case HVM_PAT: img->guest.pat = val; break;
@@ -155,6 +157,27 @@ int vmx_state_write_cr(struct vmx_vmcs_image *img, unsigned int cr, uint64_t val
         return 0;
     }
     return -1;
+}
+
+bool vmx_state_pae_paging(const struct vmx_vmcs_image *img)
+{
+    return (img->guest.cr0 & CR0_PG) && (img->guest.cr4 & CR4_PAE) &&
+           !(img->guest.efer & EFER_LMA);
+}
+
+/* "Format of a PAE Page-Directory-Pointer-Table Entry": a present entry
+ * has bits 2:1, 8:5 and 63:MAXPHYADDR zero; MOV to CR would #GP otherwise. */
+int vmx_state_set_pdptes(struct vmx_vmcs_image *img, const uint64_t pdpte[4],
+                         unsigned int phys_bits)
+{
+    uint64_t rsvd = 0x1e6ULL | (~0ULL << phys_bits);
+
+    for (unsigned int i = 0; i < 4; i++)
+        if ((pdpte[i] & 1) && (pdpte[i] & rsvd))
+            return -1;
+    memcpy(img->guest.pdpte, pdpte, sizeof(img->guest.pdpte));
+    img->guest.pdptes_stale = false;
+    return 0;
 }
 
 /* Exceptions that push an error code in protected mode ("Exception and

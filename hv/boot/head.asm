@@ -98,7 +98,8 @@ start32:
 .no_nx:
     wrmsr
     mov     eax, cr0
-    or      eax, (1 << 31) | (1 << 16) | 1 ; PG, WP, PE
+    and     eax, ~((1 << 30) | (1 << 29))  ; CD, NW: caches on, whatever firmware left
+    or      eax, (1 << 31) | (1 << 16) | (1 << 5) | 1 ; PG, WP, NE, PE
     mov     cr0, eax
     lgdt    [PA(boot_gdtr)]
     jmp     0x08:PA(start64_low)

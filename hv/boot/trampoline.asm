@@ -43,7 +43,8 @@ tramp_pm32:
     xor     edx, edx
     wrmsr
     mov     eax, cr0
-    or      eax, (1 << 31) | (1 << 16)  ; PG, WP
+    and     eax, ~((1 << 30) | (1 << 29))  ; CD, NW: INIT leaves caches disabled
+    or      eax, (1 << 31) | (1 << 16) | (1 << 5) ; PG, WP, NE
     mov     cr0, eax
     jmp     0x08:T(tramp_lm64)
 
@@ -54,13 +55,16 @@ tramp_lm64:
     xor     ebp, ebp
     jmp     [T(tramp_params) + TRAMP_ENTRY]
 
+; Descriptors are marked accessed: the CPU would otherwise set the bit
+; when loading them, a write that faults once this page is mapped read-only
+; (the far jump to 64-bit code runs with paging on).
 align 8
 tramp_gdt:
     dq 0
-    dq 0x00af9a000000ffff               ; 0x08: 64-bit code
-    dq 0x00cf92000000ffff               ; 0x10: data
-    dq 0x00cf9a000000ffff               ; 0x18: 32-bit code
-    dq 0x00cf92000000ffff               ; 0x20: 32-bit data
+    dq 0x00af9b000000ffff               ; 0x08: 64-bit code
+    dq 0x00cf93000000ffff               ; 0x10: data
+    dq 0x00cf9b000000ffff               ; 0x18: 32-bit code
+    dq 0x00cf93000000ffff               ; 0x20: 32-bit data
 tramp_gdt_end:
 tramp_gdtr:
     dw tramp_gdt_end - tramp_gdt - 1

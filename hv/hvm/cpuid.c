@@ -106,6 +106,11 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs 
     switch (leaf) {
     case 1: cpuid_leaf1(v, r); break;
     case 5: case 6: case 0xa: case 0xb: case 0xd: case 0xf: case 0x10:
+    /* The host's crystal and base clock: Linux on Intel would take 0x15
+     * for its TSC and LAPIC timer rates, which the vLAPIC does not share
+     * (and an emulator's CPU model need not match its TSC); without them
+     * the guest calibrates both against the vPIT. */
+    case 0x15: case 0x16:
         *r = (struct cpuid_regs){ 0, 0, 0, 0 }; break; /* not virtualized */
     case 7:
         if (sub == 0)

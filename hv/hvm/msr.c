@@ -23,6 +23,8 @@
 #define MSR_MCG_CAP 0x179
 #define MSR_MCG_STATUS 0x17a
 #define MSR_PLATFORM_ID 0x17
+#define MSR_FEATURE_CONTROL 0x3a
+#define MSR_MISC_ENABLE 0x1a0
 #define MSR_UCODE_REV 0x8b
 #define MSR_AMD_HWCR 0xc0010015
 #define MSR_AMD_VM_CR 0xc0010114
@@ -124,6 +126,11 @@ static int msr_const(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
     switch (msr) {
     case MSR_MTRRCAP: *val = (1U << 10) | (1U << 8) | 8; break; /* WC, fixed, 8 var */
     case MSR_AMD_VM_CR: *val = (1U << 4) | (1U << 3); break;    /* SVMDIS, LOCK */
+    /* Intel: locked with VMX off (the guest has no VMX); and fast strings
+     * on, no branch-trace store or PEBS, which Linux reads unguarded on
+     * any Intel CPU of family 6 model 0xd or later. */
+    case MSR_FEATURE_CONTROL: *val = 1; break;
+    case MSR_MISC_ENABLE: *val = (1U << 0) | (1U << 11) | (1U << 12); break;
     default: *val = 0; break;
     }
     return 0;
@@ -219,6 +226,8 @@ static const struct {
     { MSR_MTRR_DEF_TYPE, MSR_MTRR_DEF_TYPE, msr_mtrr },
     { MSR_MTRRCAP, MSR_MTRRCAP, msr_const },
     { MSR_PLATFORM_ID, MSR_PLATFORM_ID, msr_const },
+    { MSR_FEATURE_CONTROL, MSR_FEATURE_CONTROL, msr_const },
+    { MSR_MISC_ENABLE, MSR_MISC_ENABLE, msr_const },
     { MSR_UCODE_REV, MSR_UCODE_REV, msr_const },
     { MSR_MCG_CAP, MSR_MCG_STATUS, msr_const },
     { MSR_AMD_HWCR, MSR_AMD_HWCR, msr_const },

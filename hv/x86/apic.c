@@ -82,6 +82,11 @@ void apic_early_init(paddr_t lapic_base)
 
     apic_tsc_deadline = r.ecx & (1U << 24);
     if (r.ecx & (1U << 21)) {
+        /* The x2APIC MSRs #GP until x2APIC mode is on, and the boot CPU
+         * reads its APIC id before lapic_init(). Enabling both bits at
+         * once is a legal transition from any state ("x2APIC State
+         * Transitions"). */
+        wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
         apic = &x2apic_ops;
     } else {
         xapic_mmio = ioremap(lapic_base, PAGE_SIZE, PAGE_HV_UC);

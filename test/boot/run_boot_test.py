@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Boot Mica in QEMU for one scenario of scenarios.py and check the serial
-log and the exit status; on failure print why and the tail of the log."""
+"""Boot Mica in QEMU (the VMX twins: in Bochs, bochs.py) for one scenario
+of scenarios.py and check the serial log and the exit status; on failure
+print why and the tail of the log."""
 import argparse
+import fcntl
 import os
+import pty
 import re
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
+import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bochs  # noqa: E402
 from scenarios import SCENARIOS  # noqa: E402
 from sched_report import CHECKS as SCHED_CHECKS  # noqa: E402
 
@@ -37,9 +44,9 @@ def qemu_command(sc, build, iso_dir):
     return cmd + ["-cdrom", iso]
 
 
-def module_arg(module, build):
+def module_file(module, build):
     """'guest:<name> opts' names a test guest of build/guests; 'file:<path>'
-    a file relative to the build directory; commas are escaped for QEMU."""
+    a file relative to the build directory: '<file path> opts'."""
     image, _, opts = module.partition(" ")
     kind, _, name = image.rpartition(":")
     if kind == "guest":
@@ -48,29 +55,73 @@ def module_arg(module, build):
         path = os.path.join(build, "linux", name)
     else:
         path = os.path.join(build, image)
-    return (path + (" " + opts if opts else "")).replace(",", ",,")
+    return path + (" " + opts if opts else "")
+
+
+def module_arg(module, build):
+    """A module for QEMU's -initrd, commas escaped."""
+    return module_file(module, build).replace(",", ",,")
+
+
+def unread(fd):
+    """Bytes waiting in a terminal's input queue (FIONREAD)."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
 
 
 class Console:
-    """QEMU's serial port on pipes: a reader thread collects lines."""
+    """The serial port: QEMU's stdio on pipes, or the master side of the
+    pseudo-terminal Bochs' COM1 is on (term: master and slave fds); a
+    reader thread collects lines. Bochs' own output is kept apart (output())."""
 
-    def __init__(self, cmd, log_path):
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+    def __init__(self, cmd, log_path, term=None):
+        self.out = tempfile.TemporaryFile() if term else None
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL if term else subprocess.PIPE,
+            stdout=self.out or subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.fd = term[0] if term else self.proc.stdout.fileno()
+        self.wfd = term[0] if term else self.proc.stdin.fileno()
+        self.slave = term[1] if term else None   # kept open to see what is unread
         self.lines = []
         self.log = open(log_path, "w")
         self.lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
 
+    def _chunks(self):
+        while True:
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError:   # EIO: no one has the pty's other side open
+                if self.proc.poll() is not None:
+                    return
+                time.sleep(0.05)   # Bochs has not opened it yet
+                continue
+            if not data:
+                return
+            yield data
+
     def _read(self):
-        for raw in self.proc.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            line = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line)
-            with self.lock:
-                self.lines.append(line)
-            self.log.write(line + "\n")
-            self.log.flush()
+        pending = b""
+        for data in self._chunks():
+            *done, pending = (pending + data).split(b"\n")
+            for raw in done:
+                self._add(raw)
+        if pending:
+            self._add(pending)
+
+    def _add(self, raw):
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        line = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line)
+        with self.lock:
+            self.lines.append(line)
+        self.log.write(line + "\n")
+        self.log.flush()
+
+    def output(self):
+        """What Bochs printed (not the serial port)."""
+        if not self.out:
+            return ""
+        self.out.seek(0)
+        return self.out.read().decode("utf-8", "replace")
 
     def wait_for(self, regex, deadline):
         pat = re.compile(regex)
@@ -86,8 +137,19 @@ class Console:
         return False
 
     def type(self, keys):
-        self.proc.stdin.write(keys.encode())
-        self.proc.stdin.flush()
+        if self.out is None:
+            os.write(self.wfd, keys.encode())
+            return
+        # Bochs moves what is in the pty into its 16-byte receive FIFO at
+        # the line's rate, guest time, and drops what does not fit; Mica
+        # drains the FIFO every 10 ms. Keys queued while Bochs is held up
+        # on a busy host would arrive as one burst: each key is typed
+        # only once Bochs has read the one before.
+        for ch in keys.encode():
+            os.write(self.wfd, bytes([ch]))
+            while self.proc.poll() is None and unread(self.slave):
+                time.sleep(0.005)
+            time.sleep(bochs.KEY_DELAY)
 
 
 def check_in_order(lines, patterns):
@@ -193,13 +255,26 @@ CHECKS = {"no-crosstalk": check_no_crosstalk, "cpus": check_cpus, "memory": chec
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def start(sc, build, tmp, log_path):
+    """The machine for this scenario and its time limit: QEMU, or Bochs
+    for the VMX twins when MICA_BOCHS names one."""
+    if sc["vendor"] != "intel" or not bochs.binary():
+        return Console(qemu_command(sc, build, tmp), log_path), sc["timeout"]
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    cmd = bochs.command(sc, build, tmp, os.ttyname(slave),
+                        [module_file(m, build) for m in sc["modules"]],
+                        os.path.join(ROOT, "scripts", "mkiso.sh"))
+    return Console(cmd, log_path, term=(master, slave)), bochs.timeout(sc)
+
+
 def run(sc, build):
     log_dir = os.path.join(build, "test-logs")
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, sc["name"] + ".log")
     with tempfile.TemporaryDirectory() as tmp:
-        con = Console(qemu_command(sc, build, tmp), log_path)
-        deadline = time.time() + sc["timeout"]
+        con, limit = start(sc, build, tmp, log_path)
+        deadline = time.time() + limit
         errors = []
         for after, keys in sc["keys"]:
             if not con.wait_for(after, deadline):
@@ -212,8 +287,12 @@ def run(sc, build):
             con.proc.kill()
             con.proc.wait()
             status = None
-            errors.append(f"QEMU still running after {sc['timeout']} s")
+            errors.append(f"still running after {limit} s")
         time.sleep(0.2)
+    if con.out and status is not None:
+        status, why = bochs.exit_status(status, con.output())
+        if why:
+            errors.append(f"Bochs: {why}")
     lines = con.lines
     if status is not None and status != sc["exit"]:
         errors.append(f"exit status {status}, expected {sc['exit']}")
@@ -243,18 +322,27 @@ def read_text(path):
         return None
 
 
-def vmx_unavailable():
-    """Why this machine cannot execute a VMX guest hypervisor, or None.
-    QEMU's TCG does not emulate VT-x; KVM runs one only on an Intel host
-    whose kvm_intel module has nested virtualization enabled."""
+def kvm_vmx_unavailable():
+    """Why KVM cannot run a VMX guest hypervisor here, or None: it can
+    only on an Intel host whose kvm_intel has nested virtualization."""
     if not os.path.exists("/dev/kvm"):
-        return "no /dev/kvm (QEMU TCG does not emulate VT-x)"
+        return "no /dev/kvm"
     if " vmx" not in (read_text("/proc/cpuinfo") or ""):
-        return "host CPU lacks VMX (QEMU TCG does not emulate VT-x)"
+        return "host CPU lacks VMX"
     nested = (read_text("/sys/module/kvm_intel/parameters/nested") or "N").strip()
     if nested not in ("Y", "y", "1"):
         return "kvm_intel nested virtualization is off (nested=%s)" % nested
     return None
+
+
+def vmx_unavailable():
+    """Why this machine cannot execute a VMX guest hypervisor, or None.
+    QEMU's TCG does not emulate VT-x: a Bochs with VMX (MICA_BOCHS) or
+    KVM with nested VMX is needed."""
+    if os.environ.get(bochs.ENV):
+        return None if bochs.binary() else f"{bochs.ENV}={os.environ[bochs.ENV]} is not executable"
+    why = kvm_vmx_unavailable()
+    return f"{why}; QEMU TCG does not emulate VT-x and {bochs.ENV} is not set" if why else None
 
 
 def main():

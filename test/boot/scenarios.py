@@ -18,9 +18,10 @@ Fields
   modules  boot modules: "guest:<name> <domain options> [-- <guest cmdline>]"
            for test/guests kernels, "linux:<file> ..." for build/linux files
   vendor   "amd" (SVM, the default) or "intel" (VMX): every row that boots an
-           HVM or PVH guest has a "vmx-<name>" twin, run under KVM with a
-           VMX-capable CPU where the host offers nested VMX and reported as
-           skipped, with the reason, elsewhere (run_boot_test.py)
+           HVM or PVH guest has a "vmx-<name>" twin, run under the Bochs
+           with VMX that MICA_BOCHS names (bochs.py), else under KVM with
+           a VMX-capable CPU where the host offers nested VMX, else
+           reported as skipped, with the reason (run_boot_test.py)
   accel    QEMU -accel (default tcg; the VMX twins use kvm)
   qemu     more QEMU arguments under TCG, e.g. -icount (optional; rows
            run under KVM go without)
@@ -113,7 +114,7 @@ scenario("maxcpus", smp=4, args="maxcpus=2 " + POWEROFF,
 # HVM test guests (test/guests), one domain each: the guest's own verdict
 # line, then Mica's report of the domain's power-off.
 HVM_GUESTS = ["cpuid_msr", "portio", "mmio", "irq_pic", "irq_ioapic",
-              "lapic_timer", "hlt_wakeup", "exceptions", "hostile"]
+              "lapic_timer", "hlt_wakeup", "exceptions", "hostile", "pae_paging"]
 for g in HVM_GUESTS:
     opts = "type=hvm mem=64M" + (" testdev" if g == "mmio" else "")
     scenario(f"hvm-{g}", mem="512M", modules=[f"guest:{g} {opts}"],
@@ -423,7 +424,8 @@ add_sched(scenario)
 
 
 # The vendor dimension: the same HVM and PVH boots on Intel VT-x. QEMU's
-# TCG has no VMX, so these need KVM with nested VMX (cpu "host").
+# TCG has no VMX, so these need Bochs (MICA_BOCHS) or KVM with nested VMX
+# (cpu "host").
 VMX_CPU = "host,+vmx"
 
 

@@ -12,6 +12,10 @@ const char test_name[] = "cpuid_msr";
 #define CPUID1_EDX_REQUIRED 0x271 /* FPU, TSC, MSR, PAE, APIC */
 #define CPUID81_ECX_SVM (1U << 2)
 #define CPUID81_EDX_LM (1U << 29)
+#define CPUID81_EDX_RDTSCP (1U << 27)
+#define CPUID7_EBX_INVPCID (1U << 10)
+#define MSR_FEATURE_CONTROL 0x3a
+#define MSR_MISC_ENABLE 0x1a0
 #define APIC_BASE_BSP_ENABLED 0xfee00900ULL /* base, BSP (bit 8), EN (bit 11) */
 
 static void test_cpuid(void)
@@ -49,7 +53,20 @@ static void test_cpuid(void)
     CHECK(!(l1.ecx & CPUID1_ECX_VMX), "CPUID 1: VMX visible (ECX %#x)", l1.ecx);
     CHECK(!(l1.ecx & CPUID1_ECX_X2APIC), "CPUID 1: x2APIC visible (ECX %#x)", l1.ecx);
     CHECK(!(l1.ecx & CPUID1_ECX_MONITOR), "CPUID 1: MONITOR visible (ECX %#x)", l1.ecx);
+    /* Intercepted as #UD on VT-x (the secondary controls stay off). */
+    CHECK(!(e1.edx & CPUID81_EDX_RDTSCP), "CPUID 0x80000001: RDTSCP visible (EDX %#x)",
+          e1.edx);
+    if (l0.eax >= 7)
+        CHECK(!(cpuid(7, 0).ebx & CPUID7_EBX_INVPCID), "CPUID 7: INVPCID visible");
+    /* The host's TSC/crystal clock leaves: not the guest's timer rates. */
+    for (uint32_t leaf = 0x15; leaf <= 0x16 && leaf <= l0.eax; leaf++) {
+        struct cpuid_regs r = cpuid(leaf, 0);
+
+        CHECK(!(r.eax | r.ebx | r.ecx), "CPUID %#x: %#x %#x %#x, expected zeros", leaf,
+              r.eax, r.ebx, r.ecx);
+    }
 }
+
 
 static uint64_t must_rdmsr(uint32_t msr)
 {
@@ -100,6 +117,23 @@ static void test_msrs(void)
     round_trip("KERNEL_GS_BASE", MSR_KERNEL_GS_BASE, 0x0000000076540000ULL);
 }
 
+static bool cpu_is_intel(void)
+{
+    struct cpuid_regs r = cpuid(0, 0);
+
+    return r.ebx == 0x756e6547 && r.edx == 0x49656e69 && r.ecx == 0x6c65746e; /* GenuineIntel */
+}
+
+/* Intel MSRs Linux reads without a fault handler: IA32_MISC_ENABLE, and
+ * IA32_FEATURE_CONTROL, which must say VMX is locked off. */
+static void test_intel_msrs(void)
+{
+    if (!cpu_is_intel() || !on_mica())
+        return;
+    CHECK_EQ("IA32_FEATURE_CONTROL (locked, no VMX)", must_rdmsr(MSR_FEATURE_CONTROL), 1);
+    info("IA32_MISC_ENABLE %#llx", (unsigned long long)must_rdmsr(MSR_MISC_ENABLE));
+}
+
 /* Unassigned MSRs must #GP (Intel SDM vol. 2, RDMSR/WRMSR: "#GP(0) if ECX
  * specifies a reserved or unimplemented MSR address"). QEMU's TCG reads
  * them as 0 and ignores writes, so natively this is only reported. */
@@ -128,5 +162,6 @@ void test_main(void)
 {
     test_cpuid();
     test_msrs();
+    test_intel_msrs();
     test_unassigned_msr();
 }

@@ -153,6 +153,19 @@ static inline void write_cr3(ureg_t v)
     asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
+static inline ureg_t read_cr4(void)
+{
+    ureg_t v;
+
+    asm volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr4(ureg_t v)
+{
+    asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
 static inline ureg_t read_flags(void)
 {
     ureg_t v;

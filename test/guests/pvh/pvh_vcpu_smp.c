@@ -181,8 +181,10 @@ static __attribute__((noreturn)) void ap_main(void)
     }
     WRITE_ONCE(ap_res.woken, evtchn_test_pending(ap_res.ipi));
     hc_vcpu_op(VCPUOP_stop_singleshot_timer, AP, NULL);
-    evtchn_send(ap_res.bsp_ipi);
+    /* done before the IPI: vcpu 0 reads it as soon as the IPI is pending,
+     * which may be before this vCPU runs again after the hypercall. */
     WRITE_ONCE(ap_res.done, true);
+    evtchn_send(ap_res.bsp_ipi);
     for (;;)
         asm volatile("cli; hlt");
 }

@@ -34,14 +34,6 @@ static void check_leaves(uint32_t base)
               r4.ecx);
 }
 
-static bool cpu_is_amd(void)
-{
-    struct cpuid_regs r = cpuid(0, 0);
-
-    return (r.ebx == 0x68747541 && r.edx == 0x69746e65 && r.ecx == 0x444d4163) || /* AuthenticAMD */
-           (r.ebx == 0x6f677948 && r.edx == 0x6e65476e && r.ecx == 0x656e6975);   /* HygonGenuine */
-}
-
 /* A stub is "mov $nr, %eax; vmmcall; ret" (AMD) or with vmcall (Intel)
  * (xen-abi.md §1.3). */
 static void check_stub(const uint8_t *stub, uint32_t nr)

@@ -90,6 +90,39 @@ static void test_cr_writes_refused(void **state)
     assert_int_equal(img.guest.rip, 0x1000);       /* not skipped */
 }
 
+/* A 32-bit guest turns on PAE paging by a CR0 write that exits (NE
+ * changes): the PDPTEs the VMCS holds are stale until reloaded from guest
+ * memory; present entries with reserved bits are refused. */
+static void test_pae_pdptes(void **state)
+{
+    uint64_t good[4] = { 0x5001, 0, 0x7019, 0x8000 };   /* PWT|PCD ok; 3 absent */
+    uint64_t bad[4] = { 0x5001, 0x6003, 0, 0 };         /* bit 1 reserved */
+    uint64_t high[4] = { 1ULL << 40 | 1, 0, 0, 0 };    /* beyond MAXPHYADDR */
+    uint64_t nx[4] = { 1ULL << 63 | 0x5001, 0, 0, 0 };  /* no XD in a PDPTE */
+
+    (void)state;
+    vmx_state_set(&img, HVM_CR4, 0x20);
+    vmx_state_set(&img, HVM_CR3, 0x4000);
+    img.guest.pdptes_stale = false;
+    assert_false(vmx_state_pae_paging(&img));
+    gprs[1] = CR0_PG | CR0_PE | CR0_NE;
+    assert_int_equal(decode(EXIT_REASON_CR_ACCESS, 0x100, 3).reason, HVM_EXIT_NONE);
+    assert_true(vmx_state_pae_paging(&img));
+    assert_true(img.guest.pdptes_stale);
+    assert_int_equal(vmx_state_set_pdptes(&img, bad, 39), -1);
+    assert_int_equal(vmx_state_set_pdptes(&img, high, 39), -1);
+    assert_int_equal(vmx_state_set_pdptes(&img, nx, 39), -1);
+    assert_true(img.guest.pdptes_stale);
+    assert_int_equal(vmx_state_set_pdptes(&img, high, 46), 0);
+    assert_int_equal(vmx_state_set_pdptes(&img, good, 39), 0);
+    assert_false(img.guest.pdptes_stale);
+    assert_memory_equal(img.guest.pdpte, good, sizeof(good));
+    vmx_state_set(&img, HVM_CR3, 0x6000);           /* Mica moved CR3 */
+    assert_true(img.guest.pdptes_stale);
+    vmx_state_set(&img, HVM_EFER, EFER_LME);        /* long mode: no PDPTEs */
+    assert_false(vmx_state_pae_paging(&img));
+}
+
 static void test_lmsw_keeps_pe(void **state)
 {
     (void)state;
@@ -254,6 +287,7 @@ int main(void)
         cmocka_unit_test_setup(test_cr_qual, setup),
         cmocka_unit_test_setup(test_cr0_write_enters_long_mode, setup),
         cmocka_unit_test_setup(test_cr_writes_refused, setup),
+        cmocka_unit_test_setup(test_pae_pdptes, setup),
         cmocka_unit_test_setup(test_lmsw_keeps_pe, setup),
         cmocka_unit_test_setup(test_io_qual, setup),
         cmocka_unit_test_setup(test_ept_violation, setup),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* PVH test guests: Xen hypercalls through VMMCALL (AMD host), 0 to 5 arguments. */
+/* PVH test guests: Xen hypercalls through VMMCALL (AMD) or VMCALL (Intel), 0 to 5 arguments. */
 #ifndef PVH_HYPERCALL_H
 #define PVH_HYPERCALL_H
 
@@ -9,10 +9,15 @@
  * 64-bit HVM convention (xen-abi.md §1.2): RAX = number, arguments in RDI,
  * RSI, RDX, R10, R8, result in RAX. Xen debug builds deliberately scribble
  * over the argument registers, so all five are outputs of every call here;
- * everything else is preserved. VMMCALL is AMD's instruction (APM vol. 3,
- * "VMMCALL"); outside a hypervisor that intercepts it, it raises #UD, which
+ * everything else is preserved. The instruction is the CPU vendor's, as
+ * Linux chooses it: VMMCALL on AMD and Hygon (APM vol. 3, "VMMCALL"),
+ * VMCALL elsewhere (SDM, "VMCALL"); the other one raises #UD in a guest.
+ * Outside a hypervisor that intercepts it, it raises #UD too, which
  * pvh_output.c reports as "not on a Xen-ABI hypervisor".
  */
+extern bool hypercall_vmmcall;   /* set by pvh_output_init() */
+bool cpu_is_amd(void);
+
 static inline long hypercall5(unsigned int nr, unsigned long a1, unsigned long a2,
                               unsigned long a3, unsigned long a4, unsigned long a5)
 {
@@ -23,10 +28,16 @@ static inline long hypercall5(unsigned int nr, unsigned long a1, unsigned long a
     register unsigned long r8 asm("r8") = a5;
     long ret = nr;
 
-    asm volatile("vmmcall"
-                 : "+a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8)
-                 :
-                 : "memory");
+    if (hypercall_vmmcall)
+        asm volatile("vmmcall"
+                     : "+a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8)
+                     :
+                     : "memory");
+    else
+        asm volatile("vmcall"
+                     : "+a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8)
+                     :
+                     : "memory");
     return ret;
 }
 

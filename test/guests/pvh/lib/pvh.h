@@ -47,7 +47,8 @@ uint32_t mica_cpuid_base(void);
 uint16_t xen_own_domid(void);
 
 /* --- Output and verdict (pvh_output.c) --- */
-/* Runtime-internal: installs the #UD handler that recognises VMMCALL. */
+/* Runtime-internal: chooses VMMCALL or VMCALL and installs the #UD handler
+ * that recognises it. */
 void pvh_output_init(void);
 /* SCHEDOP_shutdown(reason); returns only if the hypercall fails. */
 long xen_shutdown(unsigned int reason);

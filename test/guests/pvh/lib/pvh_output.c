@@ -10,12 +10,24 @@
  * newline and prints it as "(dN) ..."; one write per line keeps a
  * hypervisor that prints per write just as readable). Two fallbacks, both
  * to COM1 (vsnprintf and the UART driver come from ../../lib/console.c):
- * console_io returning an error, and VMMCALL raising #UD, which means no
- * hypervisor intercepts it at all, e.g. plain QEMU booting the PVH note.
+ * console_io returning an error, and VMMCALL/VMCALL raising #UD, which
+ * means no hypervisor intercepts it at all, e.g. plain QEMU booting the PVH
+ * note.
  */
 
 static bool use_uart, hypercalls_dead, verdict_given, in_verdict, in_console_io;
-static const uint8_t vmmcall_insn[3] = {0x0f, 0x01, 0xd9};
+bool hypercall_vmmcall;
+/* VMMCALL and VMCALL: 0f 01 d9 and 0f 01 c1. */
+static const uint8_t hypercall_insn[2][3] = { {0x0f, 0x01, 0xc1}, {0x0f, 0x01, 0xd9} };
+#define HYPERCALL_NAME (hypercall_vmmcall ? "VMMCALL" : "VMCALL")
+
+bool cpu_is_amd(void)
+{
+    struct cpuid_regs r = cpuid(0, 0);
+
+    return (r.ebx == 0x68747541 && r.edx == 0x69746e65 && r.ecx == 0x444d4163) || /* AuthenticAMD */
+           (r.ebx == 0x6f677948 && r.edx == 0x6e65476e && r.ecx == 0x656e6975);   /* HygonGenuine */
+}
 
 static void switch_to_uart(void)
 {
@@ -46,7 +58,7 @@ void xen_line_write(const char *s, size_t n)
     }
     serial_write(s, n);
     if (hypercalls_dead && !in_verdict)
-        test_fail("hypercalls (VMMCALL) raise #UD: no Xen ABI here");
+        test_fail("hypercalls (%s) raise #UD: no Xen ABI here", HYPERCALL_NAME);
 }
 
 long xen_shutdown(unsigned int reason)
@@ -117,23 +129,26 @@ static void ud_handler(struct trap_frame *f)
 {
     char sig[13], line[256];
 
-    if (memcmp((const void *)f->ip, vmmcall_insn, sizeof(vmmcall_insn)) != 0)
+    const uint8_t *insn = hypercall_insn[hypercall_vmmcall];
+
+    if (memcmp((const void *)f->ip, insn, 3) != 0)
         test_fail("unexpected exception #UD (vector 6) at %#lx", f->ip);
     hypercalls_dead = true;
     switch_to_uart();
     first_cpuid_signature(sig);
     snprintf(line, sizeof(line),
-             "%s: hypercall %lu raised #UD at %#lx: VMMCALL is not intercepted, this is "
+             "%s: hypercall %lu raised #UD at %#lx: %s is not intercepted, this is "
              "not a Xen-ABI hypervisor (CPUID 0x40000000 signature \"%s\")\n",
-             test_name, f->ax, f->ip, sig);
+             test_name, f->ax, f->ip, HYPERCALL_NAME, sig);
     serial_write(line, strlen(line));
     if (!in_console_io)
-        test_fail("hypercall %lu (VMMCALL) raised #UD: no Xen ABI here", f->ax);
+        test_fail("hypercall %lu (%s) raised #UD: no Xen ABI here", f->ax, HYPERCALL_NAME);
     f->ax = (ureg_t)-XEN_ENOSYS;
-    f->ip += sizeof(vmmcall_insn);
+    f->ip += 3;
 }
 
 void pvh_output_init(void)
 {
+    hypercall_vmmcall = cpu_is_amd();
     trap_set_handler(X86_EXC_UD, ud_handler);
 }
