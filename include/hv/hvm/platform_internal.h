@@ -46,7 +46,7 @@ struct hvm_platform {
     uint8_t testdev[TESTDEV_SIZE];
     char con_line[CONSOLE_LINE_MAX];
     unsigned int con_len;
-    uint64_t con_last_tx;      /* guest time of the last output byte */
+    uint64_t con_last_tx;      /* console_clock() of the last output byte */
     uint64_t rx_dropped;       /* console bytes lost: the input ring was full */
     uint8_t rx_ring[CONSOLE_RX_RING]; /* typed input waiting for UART FIFO room */
     unsigned int rx_head, rx_count;
