@@ -192,7 +192,7 @@ def parse_args():
     ap.add_argument("--seconds", type=int, default=6, help="counted seconds per guest")
     ap.add_argument("--warmup", type=int, default=2,
                     help="uncounted seconds before and after, plus the build time")
-    ap.add_argument("--build-ms", type=int, default=50,
+    ap.add_argument("--build-ms", type=int, default=100,
                     help="allowance per domain for Mica to build it (default %(default)s)")
     ap.add_argument("--runs", type=int, default=1, help="boots per row (median)")
     ap.add_argument("--mica-args", default="", help="more Mica options, e.g. sched=rr")

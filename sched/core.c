@@ -43,11 +43,6 @@ void runstate_set(struct vcpu *v, enum sched_runstate st, uint64_t now)
     vs->unit.state = st;
 }
 
-uint64_t sched_vcpu_waited_ns(const struct vcpu *v)
-{
-    return __atomic_load_n(&v->sched.time[SCHED_RUNNABLE], __ATOMIC_RELAXED);
-}
-
 void sched_runstate_get(struct vcpu *v, uint64_t time[4], uint64_t *entry_ns,
                         enum sched_runstate *state)
 {

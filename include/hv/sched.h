@@ -179,9 +179,6 @@ bool sched_resched_pending(void);
 /* Stop every vCPU of d (not from one of d's own vCPUs) / let them run. */
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
-/* ns v spent runnable, waiting for a pCPU, in its finished waits. Read
- * without the lock: exact for the vCPU calling it about itself. */
-uint64_t sched_vcpu_waited_ns(const struct vcpu *v);
 /* Runstate snapshot including the time in the current state so far. */
 void sched_runstate_get(struct vcpu *v, uint64_t time[4], uint64_t *entry_ns,
                         enum sched_runstate *state);
