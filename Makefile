@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build linux run run-bare run-iso test unit bench-sched clean
+.PHONY: all deps build linux run run-bare run-iso test unit bench-sched bench-micro clean
 
 # The embedded default: the stock Debian kernel twice, as a PVH guest (d1,
 # console hvc0) and as an HVM guest (d2, console ttyS0), on the one serial
@@ -47,6 +47,12 @@ unit: build
 bench-sched: build
 	python3 bench/sched.py --mica-elf $(BUILD)/mica.elf \
 		--spin $(BUILD)/guests/sched_spin.elf --wake $(BUILD)/guests/sched_wake.elf $(BENCH_ARGS)
+
+# Linux user-space micro-benchmarks, native vs Mica vs Xen (bench/README.md);
+# --prepare fetches the kernel and Xen and rebuilds the initramfs.
+bench-micro: build
+	python3 bench/guest_micro.py --prepare --dir $(LINUX_DIR) \
+		--mica-elf $(BUILD)/mica.elf $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

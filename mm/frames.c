@@ -9,6 +9,7 @@
 #include <hv/heap.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
 #include <hv/panic.h>
@@ -58,14 +59,15 @@ static bool reserved_overlap(paddr_t start, paddr_t end, paddr_t *res_start,
     return found;
 }
 
-/* Bytes the early allocator must provide: the frame table, and page
- * tables for the image, the direct map and the frame table mapping. */
+/* Bytes the early allocator must provide: the frame table, the M2P, and
+ * page tables for the image, the direct map and the frame table mapping. */
 static uint64_t early_budget(const struct memmap *m)
 {
     uint64_t frames = memmap_ram_end(m) >> PAGE_SHIFT;
 
     return ROUNDUP(frames * sizeof(struct page_info), PAGE_SIZE) + MiB(2) +
-           ROUNDUP((frames / 512 + 1) * PAGE_SIZE / 64, PAGE_SIZE);
+           ROUNDUP((frames / 512 + 1) * PAGE_SIZE / 64, PAGE_SIZE) +
+           m2p_boot_bytes(frames);
 }
 
 /* The early allocator takes the first stretch of RAM between 1 MiB and

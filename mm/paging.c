@@ -8,6 +8,7 @@
  */
 #include <hv/ioremap.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
 #include <hv/panic.h>
@@ -79,6 +80,25 @@ static void map_frame_table(const struct memmap *m)
     frame_table = (struct page_info *)FRAMETABLE_VIRT_START;
 }
 
+/* PV guests' L4 tables copy slots 256-271 when they are built (they share
+ * the L3 tables below), so every one of those slots exists from boot on:
+ * later mappings only add entries below L4. */
+static void hv_slots_populate(void)
+{
+    uint64_t *l4 = hv_pt.phys_to_virt(NULL, hv_pt.root);
+
+    for (unsigned int slot = HV_SLOT_FIRST; slot <= HV_SLOT_LAST; slot++) {
+        paddr_t l3;
+
+        if (l4[slot] & PTE_P)
+            continue;
+        l3 = hv_pt.alloc_table(NULL);
+        if (!l3)
+            panic("no memory for the hypervisor's L3 tables");
+        l4[slot] = l3 | PTE_P | PTE_W;
+    }
+}
+
 void paging_init(const struct memmap *m)
 {
     struct cpuid_regs r = cpuid(0x80000001);
@@ -94,10 +114,15 @@ void paging_init(const struct memmap *m)
     map_image_section(__rodata_start, __rodata_end, PAGE_HV_RO);
     map_image_section(__data_start, __image_end, PAGE_HV_RW);
     map_frame_table(m);
+    /* The M2P is per-frame metadata like the frame table, and comes from
+     * the same early memory (mapped now, written after the switch). */
+    if (m2p_init(&hv_pt, memmap_ram_end(m) >> PAGE_SHIFT))
+        panic("no memory for the machine-to-phys table");
     map_direct(m);
     /* APs turn paging on while executing in the trampoline page, so it
      * must be mapped 1:1 (supervisor only, read-execute). */
     map_or_die(TRAMPOLINE_PADDR, TRAMPOLINE_PADDR, PAGE_SIZE, PAGE_HV_RX & ~PTE_G);
+    hv_slots_populate();
 
     write_cr4(read_cr4() | CR4_PGE);
     write_cr3(hv_pt.root);
@@ -136,6 +161,16 @@ static int percpu_map_range(vaddr_t va, uint64_t size)
     return 0;
 }
 
+int hv_map_pages(vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags)
+{
+    int rc;
+
+    spin_lock(&map_lock);
+    rc = pt_map(&hv_pt, va, pa, size, flags);
+    spin_unlock(&map_lock);
+    return rc;
+}
+
 vaddr_t percpu_area_create(unsigned int cpu)
 {
     vaddr_t base = PERCPU_VIRT_START + (vaddr_t)cpu * PERCPU_STRIDE;
@@ -147,6 +182,7 @@ vaddr_t percpu_area_create(unsigned int cpu)
         rc |= percpu_map_range(base + PERCPU_IST_OFF + i * 2 * PERCPU_IST_SIZE,
                                PERCPU_IST_SIZE);
     rc |= percpu_map_range(base + PERCPU_DATA_OFF, PERCPU_DATA_SIZE);
+    rc |= percpu_map_range(base + PERCPU_IST_DB_OFF, PERCPU_IST_SIZE);
     spin_unlock(&map_lock);
     return rc ? 0 : base;
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Credit scheduler: proportional shares by weight, caps, boost on wake. */
-#include <hv/printk.h>
 
 #include "credit.h"
 
@@ -183,22 +182,22 @@ static void credit_adjust(struct scheduler *s, struct sched_domain *sd)
     (void)sd; /* the next accounting reads the new weight and cap */
 }
 
-static void credit_dump(struct scheduler *s)
+static void credit_dump(struct scheduler *s, struct textbuf *out)
 {
     const struct sched_domain *sd;
     unsigned int i, j;
     int64_t credit;
 
-    printk("sched credit: slice %llu ns, %llu periods, %llu steals\n",
+    textbuf_printf(out, "sched credit: slice %llu ns, %llu periods, %llu steals\n",
            (unsigned long long)credit_tslice(s), (unsigned long long)s->nr_accounts,
            (unsigned long long)s->nr_steals);
-    policy_dump_queues(s);
+    policy_dump_queues(s, out);
     for (i = 0; i < s->nr_doms; i++) {
         sd = s->dom[i];
         credit = 0;
         for (j = 0; j < sd->nr_units; j++)
             credit += sd->unit[j]->credit;
-        printk("  d%u: weight %u cap %u credit %lld\n", sd->domid, sd->weight, sd->cap,
+        textbuf_printf(out, "  d%u: weight %u cap %u credit %lld\n", sd->domid, sd->weight, sd->cap,
                (long long)credit);
     }
 }

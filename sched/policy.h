@@ -39,6 +39,6 @@ struct sched_unit *policy_take_best(struct scheduler *s, unsigned int cpu);
 void policy_run(struct scheduler *s, unsigned int cpu, struct sched_unit *u);
 
 /* printk one line per pCPU and per queued unit. */
-void policy_dump_queues(const struct scheduler *s);
+void policy_dump_queues(const struct scheduler *s, struct textbuf *out);
 
 #endif /* SCHED_POLICY_H */

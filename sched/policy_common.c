@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Placement, work stealing and bookkeeping shared by credit and rr. */
-#include <hv/printk.h>
 
 #include "policy.h"
 
@@ -223,13 +222,13 @@ void policy_run(struct scheduler *s, unsigned int cpu, struct sched_unit *u)
     s->cpu[cpu].curr = u;
 }
 
-static void dump_unit(const char *what, const struct sched_unit *u)
+static void dump_unit(struct textbuf *out, const char *what, const struct sched_unit *u)
 {
-    printk("    %s d%u.v%u pri %d credit %lld%s\n", what, u->sdom->domid, u->vcpu_id,
+    textbuf_printf(out, "    %s d%u.v%u pri %d credit %lld%s\n", what, u->sdom->domid, u->vcpu_id,
            (int)u->pri, (long long)u->credit, u->parked ? " parked" : "");
 }
 
-void policy_dump_queues(const struct scheduler *s)
+void policy_dump_queues(const struct scheduler *s, struct textbuf *out)
 {
     const struct sched_unit *u;
     unsigned int c;
@@ -237,10 +236,10 @@ void policy_dump_queues(const struct scheduler *s)
     for (c = 0; c < s->nr_cpus && c < MAX_CPUS; c++) {
         if (!s->cpu[c].online)
             continue;
-        printk("  cpu%u: %s\n", c, s->cpu[c].curr ? "running" : "idle");
+        textbuf_printf(out, "  cpu%u: %s\n", c, s->cpu[c].curr ? "running" : "idle");
         if (s->cpu[c].curr)
-            dump_unit("curr", s->cpu[c].curr);
+            dump_unit(out, "curr", s->cpu[c].curr);
         for (u = s->cpu[c].head; u; u = u->next)
-            dump_unit("queued", u);
+            dump_unit(out, "queued", u);
     }
 }

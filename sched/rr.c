@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Round robin: one priority, a fixed slice, no weights or caps (for tests). */
-#include <hv/printk.h>
 
 #include "policy.h"
 
@@ -70,11 +69,11 @@ static void rr_adjust(struct scheduler *s, struct sched_domain *sd)
     (void)sd;
 }
 
-static void rr_dump(struct scheduler *s)
+static void rr_dump(struct scheduler *s, struct textbuf *out)
 {
-    printk("sched rr: slice %llu ns, %llu steals\n", (unsigned long long)s->tslice_ns,
+    textbuf_printf(out, "sched rr: slice %llu ns, %llu steals\n", (unsigned long long)s->tslice_ns,
            (unsigned long long)s->nr_steals);
-    policy_dump_queues(s);
+    policy_dump_queues(s, out);
 }
 
 const struct sched_ops sched_rr_ops = {

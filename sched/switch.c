@@ -3,15 +3,13 @@
  * Every pCPU's loop: ask the policy what to run, switch vCPU contexts,
  * run the vCPU until the scheduler wants the pCPU back, or idle.
  *
- * A vCPU's context is its struct vcpu, its VMCB (both in memory) and its
- * FPU registers. The FPU is saved when the vCPU leaves a pCPU; until that
+ * A vCPU's context is its struct vcpu, its backend state (VMCB, VMCS or
+ * the PV register frame, all in memory) and its FPU registers. The FPU is saved when the vCPU leaves a pCPU; until that
  * is done, ctx_cpu names the pCPU and no other pCPU may enter the vCPU
  * (it waits, which is short: every pCPU releases its previous vCPU before
  * it waits for its next one, so there is no cycle).
  */
 #include <hv/domain.h>
-#include <hv/hvm.h>
-#include <hv/hvm/vcpu.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
 #include <hv/sched.h>
@@ -73,8 +71,8 @@ static bool switch_out(struct vcpu *prev)
     bool gone = prev->sched.dead;
 
     fpu_save(prev);
-    if (hvm_ops->vcpu_unload)
-        hvm_ops->vcpu_unload(prev); /* VMX: VMCLEAR here, not from afar */
+    if (prev->domain->ops->switch_out)
+        prev->domain->ops->switch_out(prev);
     __atomic_store_n(&prev->sched.ctx_cpu, -1, __ATOMIC_RELEASE);
     if (gone)
         domain_vcpus_gone(prev->domain);
@@ -106,7 +104,7 @@ static void switch_in(struct vcpu *next, unsigned int cpu)
     next->sched.ctx_cpu = (int)cpu;
     fpu_restore(next);
     this_cpu()->current_vcpu = next;
-    hvm_vcpu_switched_in(next);
+    next->domain->ops->switch_in(next);
 }
 
 /* One scheduling decision on this pCPU; returns the vCPU to run or NULL. */
@@ -158,7 +156,7 @@ __noreturn void sched_cpu_loop(void)
         struct vcpu *v = schedule();
 
         if (v)
-            hvm_vcpu_run(v);
+            v->domain->ops->vcpu_run(v);
         while (!v && !sp->need_resched)
             idle_once();
     }

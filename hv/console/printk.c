@@ -3,6 +3,7 @@
 #include <hv/console.h>
 #include <hv/lib.h>
 #include <hv/printk.h>
+#include <hv/time.h>
 
 static enum log_level log_threshold = LVL_INFO;
 
@@ -58,4 +59,14 @@ void printk(const char *fmt, ...)
     va_end(ap);
     len = printk_prefix_lines(out, sizeof(out), msg);
     console_write(out, len);
+}
+
+bool printk_ratelimit_allow(struct ratelimit *rl)
+{
+    uint32_t missed;
+    bool ok = ratelimit_allow(rl, now_ns(), &missed);
+
+    if (missed)
+        printk(LOG_WARN "(%u similar lines suppressed)\n", missed);
+    return ok;
 }

@@ -3,7 +3,7 @@
  *
  * A kernel module's command line is "<path> [options] [-- <guest command
  * line>]"; a module whose first option is "ramdisk" is the ramdisk of the
- * kernel module before it. Options: type=hvm|pvh, mem=<size>, vcpus=<n>,
+ * kernel module before it. Options: type=hvm|pvh|pv, mem=<size>, vcpus=<n>,
  * name=<text>, testdev, cpu=<pCPU to pin to>, weight=<n>, cap=<%>.
  * (README, "Domains".)
  */
@@ -36,7 +36,7 @@ static void dom_warn(const char *word, const char *why)
 }
 
 static const struct cmdline_opt dom_options[] = {
-    { "type", OPT_STRING, opts.type, sizeof(opts.type), NULL, "type=hvm|pvh" },
+    { "type", OPT_STRING, opts.type, sizeof(opts.type), NULL, "type=hvm|pvh|pv" },
     { "mem", OPT_SIZE, &opts.mem, 0, NULL, "mem=<size>: guest RAM (default 128M)" },
     { "vcpus", OPT_UINT, &opts.vcpus, 0, NULL, "vcpus=<n> (default 1)" },
     { "cpu", OPT_UINT, &opts.cpu, 0, NULL, "cpu=<n>: run only on pCPU n" },
@@ -46,6 +46,29 @@ static const struct cmdline_opt dom_options[] = {
     { "testdev", OPT_BOOL, &opts.testdev, 0, NULL, "testdev: MMIO test device" },
     { "ramdisk", OPT_BOOL, &opts.ramdisk, 0, NULL, "this module is a ramdisk" },
 };
+
+static int domain_type_parse(const char *word, enum domain_type *type)
+{
+    static const char *const names[] = {
+        [DOMAIN_HVM] = "hvm", [DOMAIN_PVH] = "pvh", [DOMAIN_PV] = "pv",
+    };
+
+    *type = DOMAIN_HVM; /* the default */
+    if (!word[0])
+        return 0;
+    for (unsigned int t = 0; t < ARRAY_SIZE(names); t++) {
+        if (!strcmp(word, names[t])) {
+            *type = (enum domain_type)t;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+static const char *domain_type_name(enum domain_type type)
+{
+    return type == DOMAIN_PV ? "PV" : type == DOMAIN_PVH ? "PVH" : "HVM";
+}
 
 /* Split "<path> options -- guest" in place: returns the options part and
  * sets *guest to the guest's command line ("" if none). */
@@ -138,6 +161,7 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
     struct boot_module *k = &boot_info.module[i];
     struct boot_module *rd = NULL;
     static struct domain_config cfg;
+    enum domain_type type;
     const char *guest;
     struct domain *d;
     int rc;
@@ -147,13 +171,13 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
         rd = &boot_info.module[i + 1];
     if (module_options(k, &guest))
         return;
-    if (strcmp(opts.type, "hvm") && strcmp(opts.type, "pvh") && opts.type[0]) {
-        printk(LOG_ERR "module %u: type=%s is not supported (hvm or pvh)\n", i, opts.type);
+    if (domain_type_parse(opts.type, &type)) {
+        printk(LOG_ERR "module %u: type=%s is not supported (hvm, pvh or pv)\n", i,
+               opts.type);
         return;
     }
     config_fill(&cfg, k, rd, guest, idx);
-    if (!strcmp(opts.type, "pvh"))
-        cfg.type = DOMAIN_PVH;
+    cfg.type = type;
     if (sched_options_check(&cfg))
         return;
     rc = domain_create(&cfg, &d);
@@ -164,7 +188,7 @@ static void boot_domain_one(unsigned int i, unsigned int idx)
         return;
     }
     printk("Domain %u (%s): %s, %lu MiB, %u vCPU%s, weight %u, cap %u%s%s\n", d->id,
-           d->name, cfg.type == DOMAIN_PVH ? "PVH" : "HVM", cfg.mem >> 20, cfg.vcpus,
+           d->name, domain_type_name(cfg.type), cfg.mem >> 20, cfg.vcpus,
            cfg.vcpus > 1 ? "s" : "", cfg.weight, cfg.cap,
            opts.cpu != ~0ULL ? ", pinned" : "", cfg.testdev ? ", test device" : "");
     domain_start(d, &cfg);

@@ -7,22 +7,16 @@
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
-#include <hv/hvm.h>
-#include <hv/hvm/platform.h>
-#include <hv/hvm/vcpu.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+#include <hv/pv.h>
 #include <hv/xen.h>
 
 struct domain *domains[MAX_DOMAINS];
 static spinlock_t domlist_lock = SPINLOCK_INIT;
-
-/* Guest RAM layout (docs/hvm-platform.md): up to 3 GiB from 0, the rest
- * from 4 GiB. */
-#define LOW_RAM_MAX GiB(3)
 
 static int domain_alloc_id(struct domain *d)
 {
@@ -48,18 +42,6 @@ static void domain_free_id(struct domain *d)
     spin_unlock(&domlist_lock);
 }
 
-static int domain_ram_init(struct domain *d)
-{
-    uint64_t low = MIN(d->ram_bytes, LOW_RAM_MAX);
-    int rc = p2m_init(&d->p2m, hvm_ops->p2m_view);
-
-    if (!rc)
-        rc = p2m_populate(&d->p2m, 0, low, (uint16_t)d->id);
-    if (!rc && d->ram_bytes > low)
-        rc = p2m_populate(&d->p2m, GiB(4), d->ram_bytes - low, (uint16_t)d->id);
-    return rc;
-}
-
 /* FPU state after FNINIT, SSE exceptions masked (MXCSR's reset value),
  * in FXSAVE layout: FCW at byte 0, MXCSR at byte 24. */
 static void vcpu_fpu_init(struct vcpu *v)
@@ -82,12 +64,10 @@ static int domain_vcpus_init(struct domain *d)
         v->domain = d;
         v->id = i;
         vcpu_fpu_init(v);
-        hvm_vcpu_timers_init(v);
         v->wait_for_sipi = i != 0; /* APs start through INIT/SIPI */
-        rc = hvm_ops->vcpu_init(v);
+        rc = d->ops->vcpu_init(v);
         if (rc)
             return rc;
-        hvm_ops->set_npt_root(v, p2m_root(&d->p2m));
     }
     return 0;
 }
@@ -98,9 +78,12 @@ static int domain_config_check(const struct domain_config *cfg)
         return -EINVAL;
     if (cfg->mem < MiB(4) || cfg->mem > GiB(64) || (cfg->mem & (MiB(2) - 1)))
         return -EINVAL;
-    if (!hvm_available())
-        return -ENODEV;
     return 0;
+}
+
+static const struct domain_ops *domain_ops_of(enum domain_type type)
+{
+    return type == DOMAIN_PV ? &pv_domain_ops : &hvm_domain_ops;
 }
 
 int domain_create(const struct domain_config *cfg, struct domain **out)
@@ -121,13 +104,14 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     d->id = (unsigned int)rc;
     memcpy(d->name, cfg->name, sizeof(d->name) - 1);
     d->type = cfg->type;
+    d->ops = domain_ops_of(cfg->type);
     d->ram_bytes = cfg->mem;
     d->nr_vcpus = cfg->vcpus;
     d->testdev = cfg->testdev;
-    d->xen_abi = cfg->type == DOMAIN_PVH;
+    d->xen_abi = cfg->type != DOMAIN_HVM;
     d->created_ns = now_ns();
     spin_lock_init(&d->lock);
-    rc = domain_ram_init(d);
+    rc = d->ops->domain_init(d);
     if (!rc)
         rc = domain_vcpus_init(d);
     if (rc) {
@@ -143,16 +127,22 @@ void domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         if (!d->vcpu[i])
             continue;
-        timer_stop(&d->vcpu[i]->wake_timer);
-        hvm_ops->vcpu_destroy(d->vcpu[i]);
+        d->ops->vcpu_destroy(d->vcpu[i]);
         xfree(d->vcpu[i]);
     }
+    /* Before the Xen-ABI pages go: a PV domain's page tables may still
+     * reference shared_info until its pins are released there. */
+    d->ops->domain_destroy(d);
     if (d->xen)
         xen_domain_destroy(d);
-    hvm_platform_destroy(d);
     p2m_teardown(&d->p2m);
     domain_free_id(d);
     xfree(d);
+}
+
+int domain_build(struct domain *d, const struct domain_config *cfg)
+{
+    return d->ops->build(d, cfg);
 }
 
 const char *shutdown_reason_name(enum shutdown_reason r)

@@ -6,6 +6,7 @@
 #include <hv/hvm.h>
 #include <hv/hvm/acpi_build.h>
 #include <hv/hvm/platform.h>
+#include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
 #include <hv/loader.h>
 #include <hv/printk.h>
@@ -128,7 +129,7 @@ static void vcpu0_set_state(struct vcpu *v, const struct loader_cpu_state *st)
     hvm_ops->set_reg(v, HVM_RIP, st->eip);
 }
 
-int domain_build(struct domain *d, const struct domain_config *cfg)
+int hvm_domain_build(struct domain *d, const struct domain_config *cfg)
 {
     struct guest_mem mem = { gm_write, gm_zero, d->ram_bytes, d };
     struct acpi_build_config acpi = { d->nr_vcpus, ACPI_BUILD_BASE };

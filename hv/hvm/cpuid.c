@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* CPUID policy for HVM guests: the host's view, minus what Mica does not
+/* CPUID policy for guests: the host's view, minus what Mica does not
  * virtualize (SVM, VMX, x2APIC, MONITOR, XSAVE/AVX, topology), plus
- * TSC-deadline timers,
- * plus the hypervisor leaves. */
+ * TSC-deadline timers (HVM), plus the hypervisor leaves. PV guests ask
+ * through the forced-emulation prefix (pv/pv_emul.c). */
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
 #include <hv/time.h>
@@ -20,6 +20,7 @@
 #define L1_ECX_HYPERVISOR (1U << 31)
 #define L1_ECX_TSC_DEADLINE (1U << 24)
 #define L1_EDX_HIDE ((1U << 28) /* HTT */ | (1U << 22) /* ACPI thermal */)
+#define L1_EDX_APIC (1U << 9)
 /* Leaf 0x80000001 ECX: SVM, XOP, SKINIT, WDT, FMA4, TOPOEXT, perf counters. */
 #define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
                       (1U << 22) | (1U << 23) | \
@@ -32,10 +33,12 @@
 
 static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
 {
-    /* TSC-deadline is always offered: the vLAPIC implements it whatever
-     * the host has. */
-    r->ecx = (r->ecx & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR | L1_ECX_TSC_DEADLINE;
-    r->edx &= ~L1_EDX_HIDE;
+    bool pv = v->domain->type == DOMAIN_PV;
+
+    /* TSC-deadline is always offered to HVM: the vLAPIC implements it
+     * whatever the host has. PV guests have no local APIC at all. */
+    r->ecx = (r->ecx & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR | (pv ? 0 : L1_ECX_TSC_DEADLINE);
+    r->edx &= ~(L1_EDX_HIDE | (pv ? L1_EDX_APIC : 0));
     /* EBX: APIC id in 31:24, one logical processor per package. */
     r->ebx = (r->ebx & 0xffff) | (1U << 16) | (v->id << 24);
 }
@@ -63,7 +66,9 @@ static void cpuid_xen_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub,
         else if (sub == 2)
             r->eax = (uint32_t)tsc_khz;
         break;
-    case XEN_CPUID_LEAF_HVM:
+    case XEN_CPUID_LEAF_HVM: /* HVM only, as on Xen */
+        if (v->domain->type == DOMAIN_PV)
+            break;
         *r = (struct cpuid_regs){ XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT,
                                   v->id, v->domain->id, 0 };
         break;
@@ -87,7 +92,7 @@ static bool cpuid_hypervisor_leaf(struct vcpu *v, uint32_t leaf, uint32_t sub,
     return true;
 }
 
-static void cpuid_policy(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
     uint32_t max_std = cpuid(0).eax, max_ext = cpuid(0x80000000).eax;
 
@@ -123,7 +128,7 @@ void hvm_handle_cpuid(struct vcpu *v, const struct hvm_exit *e)
 {
     struct cpuid_regs r;
 
-    cpuid_policy(v, (uint32_t)v->gpr[GPR_RAX], (uint32_t)v->gpr[GPR_RCX], &r);
+    guest_cpuid(v, (uint32_t)v->gpr[GPR_RAX], (uint32_t)v->gpr[GPR_RCX], &r);
     v->gpr[GPR_RAX] = r.eax;
     v->gpr[GPR_RBX] = r.ebx;
     v->gpr[GPR_RCX] = r.ecx;

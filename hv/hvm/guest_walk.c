@@ -108,9 +108,9 @@ int hvm_translate(struct vcpu *v, uint64_t linear, uint32_t access, uint64_t *gp
 {
     uint64_t cr0 = hvm_ops->get_reg(v, HVM_CR0), cr4 = hvm_ops->get_reg(v, HVM_CR4);
     uint64_t efer = hvm_ops->get_reg(v, HVM_EFER), cr3 = hvm_ops->get_reg(v, HVM_CR3);
-    struct walk w = { v, linear, access, cr0 & CR0_WP, efer & EFER_NXE };
+    struct walk w = { v, linear, access & ~HVM_ACCESS_KERNEL, cr0 & CR0_WP, efer & EFER_NXE };
 
-    if (hvm_ops->cpl(v) == 3)
+    if (!(access & HVM_ACCESS_KERNEL) && hvm_ops->cpl(v) == 3)
         w.access |= PFEC_USER;
     if (!(cr0 & CR0_PG)) {
         *gpa = linear & 0xffffffff;
@@ -153,4 +153,10 @@ int hvm_copy_to_linear(struct vcpu *v, uint64_t linear, const void *src, size_t 
                        struct guest_fault *f)
 {
     return copy_linear(v, linear, (void *)src, len, PFEC_WRITE, f, true);
+}
+
+int hvm_copy_to_linear_kernel(struct vcpu *v, uint64_t linear, const void *src, size_t len,
+                              struct guest_fault *f)
+{
+    return copy_linear(v, linear, (void *)src, len, PFEC_WRITE | HVM_ACCESS_KERNEL, f, true);
 }

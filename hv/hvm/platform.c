@@ -223,8 +223,6 @@ static bool platform_inject_upcall(struct vcpu *v, bool *done)
     int vec = xen_pending_upcall(v);
 
     *done = false;
-    if (v->xen && v->xen->blocked && xen_vcpu_has_events(v))
-        v->xen->blocked = false;
     if (vec < 0)
         return false;
     if (hvm_ops->interruptible(v)) {
@@ -244,8 +242,15 @@ bool hvm_platform_inject(struct vcpu *v)
 
     if (hvm_ops->event_pending(v))
         return true;
-    if (v->domain->xen_abi && platform_inject_upcall(v, &done)) {
-        if (done || (v->xen->vinfo && !v->xen->blocked))
+    if (v->domain->xen_abi) {
+        /* A block or poll that ended wakes the vCPU even when its upcall
+         * waits for an interrupt window or never comes (masked port). */
+        bool unblocked = xen_vcpu_unblock(v);
+
+        if (platform_inject_upcall(v, &done) &&
+            (done || (v->xen->vinfo && !v->xen->blocked)))
+            return true;
+        if (unblocked)
             return true;
     }
     if (v->xen && v->xen->blocked)

@@ -180,6 +180,8 @@ void hvm_platform_console_input(struct domain *d, uint8_t c)
     /* Xen-ABI guests read their PV console ring (hvc0), others the UART. */
     if (d->xen_abi && xen_console_input(d, c))
         return;
+    if (!p)
+        return; /* a PV domain before its console exists */
 
     spin_lock(&p->lock);
     if (p->rx_count < CONSOLE_RX_RING)

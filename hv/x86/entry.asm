@@ -5,11 +5,14 @@
 ; expects: vector and error code (0 where the CPU pushes none) above the
 ; GPRs. do_trap(struct cpu_regs *) runs with interrupts as the gate left
 ; them (all gates are interrupt gates: IF clear). All GPRs are restored;
-; a handler may change the frame (e.g. rip) before returning.
+; a handler may change the frame (e.g. rip) before returning. Events from
+; ring 3 (PV guests) leave through pv/pv_entry.asm instead.
 
 %include "asm_offsets.inc"
+%include "cpu_regs.inc"
 
 extern do_trap
+extern pv_trap_entry
 
 section .text
 
@@ -34,38 +37,54 @@ trap_stubs:
 %endrep
 
 trap_common:
-    push    rax
-    push    rbx
-    push    rcx
-    push    rdx
-    push    rsi
-    push    rdi
-    push    rbp
-    push    r8
-    push    r9
-    push    r10
-    push    r11
-    push    r12
-    push    r13
-    push    r14
-    push    r15
+    test    byte [rsp + 24], 3          ; CS of the interrupted code: RPL 3 is
+    jnz     pv_trap_entry               ; a PV guest (pv/pv_entry.asm)
+    CPU_REGS_PUSH
     cld
+    xor     ebx, ebx                    ; callee-saved: 1 if GS was swapped
+    mov     rax, [rsp + REGS_VECTOR]
+    cmp     rax, 1
+    je      .ist
+    cmp     rax, 2
+    je      .ist
+    cmp     rax, 18
+    jne     .gs_ok
+.ist:
+    call    ist_gs_fix
+.gs_ok:
     mov     rdi, rsp
     call    do_trap
-    pop     r15
-    pop     r14
-    pop     r13
-    pop     r12
-    pop     r11
-    pop     r10
-    pop     r9
-    pop     r8
-    pop     rbp
-    pop     rdi
-    pop     rsi
-    pop     rdx
-    pop     rcx
-    pop     rbx
-    pop     rax
+    test    ebx, ebx
+    jz      .out
+    swapgs
+.out:
+    CPU_REGS_POP
     add     rsp, 16                     ; vector and error code
     iretq
+
+; #DB, NMI and #MC run on IST stacks and may interrupt the hypervisor
+; between a PV guest crossing and its SWAPGS (pv/pv_entry.asm), with the
+; guest's GS base loaded. Their stacks lie in this CPU's per-CPU area, so
+; RSP names the struct percpu GS base must hold: SWAPGS when GS base is
+; not it but KERNEL_GS_BASE is (never before the per-CPU areas exist).
+; Out: ebx = 1 if swapped. Clobbers rax, rcx, rdx, rsi, rdi.
+ist_gs_fix:
+    mov     rsi, rsp
+    and     rsi, -PERCPU_STRIDE
+    add     rsi, PERCPU_DATA_OFF
+    mov     ecx, MSR_GS_BASE
+    rdmsr
+    shl     rdx, 32
+    or      rax, rdx
+    cmp     rax, rsi
+    je      .done
+    mov     ecx, MSR_KERNEL_GS_BASE
+    rdmsr
+    shl     rdx, 32
+    or      rax, rdx
+    cmp     rax, rsi
+    jne     .done
+    swapgs
+    mov     ebx, 1
+.done:
+    ret

@@ -19,6 +19,7 @@ struct idt_entry {
 _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry layout");
 
 #define GATE_INTR 0x8e /* present, DPL0, 64-bit interrupt gate */
+#define GATE_DPL3 0x60 /* INT n allowed from ring 3 */
 #define STUB_SIZE 16
 
 extern const char trap_stubs[];
@@ -51,9 +52,14 @@ void idt_init(void)
 {
     for (unsigned int v = 0; v < 256; v++)
         idt_set(v, (uint64_t)trap_stubs + v * STUB_SIZE, 0);
+    /* INT3 and INTO from a PV guest (ring 3) arrive as themselves, as
+     * under Xen, and are bounced to the guest's handlers (pv/). */
+    idt[3].type |= GATE_DPL3;
+    idt[4].type |= GATE_DPL3;
     idt[2].ist = IST_NMI;
     idt[8].ist = IST_DF;
     idt[18].ist = IST_MC;
+    idt[1].ist = IST_DB;
 }
 
 void idt_load(void)
@@ -108,6 +114,8 @@ void do_trap(struct cpu_regs *regs)
         do_nmi(regs);
         return;
     }
+    if (vec < 32 && extable_fixup(regs))
+        return;
     if (vec < 32)
         fatal_exception(regs);
     this_cpu()->irq_count++;

@@ -19,15 +19,45 @@ static void console_notify(struct domain *d)
         return;
 }
 
-/* Both paths share the domain's line buffer with the emulated UART. */
+/* A PV domain has no UART: its own line buffer, flushed at each newline,
+ * when full, and when the domain goes away. */
+static void pv_console_tx(struct domain *d, uint8_t c)
+{
+    struct xen_domain *x = d->xen;
+
+    if (c == '\r')
+        return;
+    if (c != '\n' && x->con_len < sizeof(x->con_line)) {
+        x->con_line[x->con_len++] = (char)c;
+        if (x->con_len < sizeof(x->con_line))
+            return;
+    }
+    console_guest_line(d->id, x->con_line, x->con_len);
+    x->con_len = 0;
+}
+
+/* HVM and PVH share the domain's line buffer with the emulated UART. */
 void xen_console_out(struct domain *d, const char *buf, size_t len)
 {
     struct hvm_platform *p = d->platform;
 
+    if (!p) {
+        spin_lock(&d->xen->con_lock);
+        for (size_t i = 0; i < len; i++)
+            pv_console_tx(d, (uint8_t)buf[i]);
+        spin_unlock(&d->xen->con_lock);
+        return;
+    }
     spin_lock(&p->lock);
     for (size_t i = 0; i < len; i++)
         hvm_console_tx(p, (uint8_t)buf[i]);
     spin_unlock(&p->lock);
+}
+
+void xen_console_flush(struct domain *d)
+{
+    if (!d->platform && d->xen->con_len)
+        xen_console_out(d, "\n", 1);
 }
 
 long do_console_io(struct vcpu *v, struct hypercall_args *args)

@@ -62,12 +62,16 @@ static int gnttab_grow(struct xen_gnttab *gt, unsigned int nr)
 }
 
 /* Where frame i is mapped now. The p2m is asked rather than trusted from
- * gpfn[]: another add_to_physmap may have put a page over it since. */
+ * gpfn[]: another add_to_physmap may have put a page over it since. A PV
+ * guest gets the machine frame, which it maps itself. */
 static uint64_t gnttab_frame_gfn(struct domain *d, unsigned int i)
 {
     struct xen_gnttab *gt = &d->xen->gnttab;
     uint64_t gfn;
     paddr_t pa;
+
+    if (d->type == DOMAIN_PV)
+        return __pa(gt->frame[i]) >> PAGE_SHIFT;
 
     spin_lock(&gt->lock);
     gfn = gt->gpfn[i];

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Hypercall dispatch for Xen-ABI guests (HVM/PVH: VMMCALL/VMCALL exits). */
+/* Hypercall dispatch for Xen-ABI guests: the table, and the VMMCALL/VMCALL
+ * exits of HVM/PVH (PV guests' SYSCALLs arrive through pv/). */
 #include <hv/errno.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/hypercall.h>
@@ -20,27 +21,22 @@ static const struct hypercall_entry hypercalls[NR_HYPERCALLS] = {
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, struct hypercall_args *args)
 {
-    if (nr >= NR_HYPERCALLS || !hypercalls[nr].fn || !hypercalls[nr].hvm)
+    bool pv = v->domain->type == DOMAIN_PV;
+
+    if (nr >= NR_HYPERCALLS || !hypercalls[nr].fn ||
+        !(pv ? hypercalls[nr].pv : hypercalls[nr].hvm))
         return -ENOSYS;
     return hypercalls[nr].fn(v, args);
 }
 
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 {
-    struct guest_fault f;
-
-    if (!len)
-        return 0;
-    return hvm_copy_from_linear(v, dst, gva, len, 0, &f) ? -EFAULT : 0;
+    return v->domain->ops->copy_from_guest(v, dst, gva, len);
 }
 
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
-    struct guest_fault f;
-
-    if (!len)
-        return 0;
-    return hvm_copy_to_linear(v, gva, src, len, &f) ? -EFAULT : 0;
+    return v->domain->ops->copy_to_guest(v, gva, src, len);
 }
 
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* memory_op for translated (HVM/PVH) guests: the memory map, mapping the
- * shared_info page and grant-table frames, reservation queries. */
+ * shared_info page and grant-table frames, reservation queries; for PV
+ * guests the queries only. */
 #include <hv/errno.h>
 #include <hv/sched.h>
 #include <hv/hvm.h>
@@ -160,10 +161,45 @@ static long memory_reservation(struct vcpu *v, struct hypercall_args *args, bool
     return (long)i;
 }
 
+/* A PV domU's memory map is one RAM block from 0 (as xl gives it), so
+ * Linux has nothing to remap. */
+static long memory_map_pv(struct vcpu *v, uint64_t arg)
+{
+    struct e820_entry ram = { 0, v->domain->ram_bytes, MEMMAP_RAM };
+    struct xen_memory_map map;
+
+    if (copy_from_guest(v, &map, arg, sizeof(map)))
+        return -EFAULT;
+    map.nr_entries = MIN(map.nr_entries, 1U);
+    if (copy_to_guest(v, map.buffer, &ram, map.nr_entries * sizeof(ram)) ||
+        copy_to_guest(v, arg, &map, sizeof(map)))
+        return -EFAULT;
+    return 0;
+}
+
+/* The operations that change the p2m are for translated guests: a PV
+ * guest names machine frames and maps them through its own page tables,
+ * which nothing here would update. */
+static long memory_op_pv(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+    switch (cmd) {
+    case XENMEM_memory_map:
+        return memory_map_pv(v, arg);
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
+        return memory_reservation_query(v, cmd, arg);
+    default:
+        return -ENOSYS;
+    }
+}
+
 long do_memory_op(struct vcpu *v, struct hypercall_args *args)
 {
     uint64_t cmd = args->a[0] & MEMOP_CMD_MASK; /* the rest is continuation state */
 
+    if (v->domain->type == DOMAIN_PV)
+        return memory_op_pv(v, cmd, args->a[1]);
     switch (cmd) {
     case XENMEM_memory_map:
         return memory_map(v, args->a[1]);

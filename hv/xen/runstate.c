@@ -9,9 +9,12 @@
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/hvm.h>
+#include <hv/hvm/vcpu.h>
 #include <hv/hypercall.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <hv/x86.h>
 #include <hv/xen.h>
 #include <public/vcpu.h>
 
@@ -35,19 +38,29 @@ static void runstate_fill(struct vcpu *v, struct vcpu_runstate_info *rs)
 long xen_runstate_write(struct vcpu *via, struct vcpu *v)
 {
     struct vcpu_runstate_info rs;
+    struct guest_fault f;
 
     if (!v->xen->runstate_gva)
         return 0;
     runstate_fill(v, &rs);
-    return copy_to_guest(via, v->xen->runstate_gva, &rs, sizeof(rs)) ? -EFAULT : 0;
+    /* As the guest kernel: v may be switched in while in user mode. */
+    return hvm_copy_to_linear_kernel(via, v->xen->runstate_gva, &rs, sizeof(rs), &f)
+               ? -EFAULT : 0;
 }
 
-/* On switch-in: an area that stopped being writable is dropped, once. */
+/*
+ * On switch-in. The area is a 64-bit virtual address, so it is written
+ * only while v runs in long mode: Linux registers the area of a secondary
+ * vCPU from CPU0 before that vCPU has left real mode, where the address
+ * would be truncated to a physical one. A write that fails later (the
+ * guest unmapped its area) is skipped and logged, and retried next time.
+ */
 void xen_runstate_update(struct vcpu *v)
 {
-    if (xen_runstate_write(v, v)) {
-        printk(LOG_WARN "d%u vCPU%u: runstate area at %#lx not writable; no longer updated\n",
-               v->domain->id, v->id, v->xen->runstate_gva);
-        v->xen->runstate_gva = 0;
-    }
+    if (!v->xen->runstate_gva || v->wait_for_sipi ||
+        !(hvm_ops->get_reg(v, HVM_EFER) & EFER_LMA))
+        return;
+    if (xen_runstate_write(v, v))
+        printk_ratelimited(LOG_WARN "d%u vCPU%u: runstate area at 0x%lx not writable\n",
+                           v->domain->id, v->id, v->xen->runstate_gva);
 }

@@ -7,8 +7,6 @@
 #include <hv/xen.h>
 #include <public/sched.h>
 
-#define POLL_MAX_PORTS 128
-
 static long sched_shutdown(struct vcpu *v, uint64_t arg, bool record_only)
 {
     static const enum shutdown_reason map[] = {
@@ -33,9 +31,12 @@ static long sched_shutdown(struct vcpu *v, uint64_t arg, bool record_only)
     return 0;
 }
 
-/* Block until an event is pending: the run loop wakes the vCPU then. */
+/* Block until an event is pending: the run loop wakes the vCPU then.
+ * Blocking enables event delivery, as on Xen (PV guests idle this way
+ * with events masked; HVM delivery ignores the mask). */
 static long sched_block(struct vcpu *v)
 {
+    __atomic_store_n(&v->xen->vinfo->evtchn_upcall_mask, 0, __ATOMIC_RELEASE);
     if (!xen_vcpu_has_events(v)) {
         v->xen->blocked = true;
         v->halted = true;
@@ -43,28 +44,23 @@ static long sched_block(struct vcpu *v)
     return 0;
 }
 
-/* Block until one of the ports is pending or the timeout (system time)
- * passes. Any event wakes the vCPU early; the guest re-checks its ports. */
+/* Block until one of the ports is pending or the timeout (guest system
+ * time) passes; an upcall for the vCPU ends it too (hv/xen/poll.c). */
 static long sched_poll(struct vcpu *v, uint64_t arg)
 {
+    uint32_t buf[XEN_POLL_MAX_PORTS]; /* 512 bytes of a 16 KiB stack */
     struct sched_poll p;
-    uint32_t port;
 
     if (copy_from_guest(v, &p, arg, sizeof(p)))
         return -EFAULT;
-    if (p.nr_ports > POLL_MAX_PORTS)
+    if (p.nr_ports > XEN_POLL_MAX_PORTS)
         return -EINVAL;
-    for (uint32_t i = 0; i < p.nr_ports; i++) {
-        if (copy_from_guest(v, &port, p.ports + i * sizeof(port), sizeof(port)))
-            return -EFAULT;
-        if (port >= XEN_NR_PORTS)
+    if (copy_from_guest(v, buf, p.ports, p.nr_ports * sizeof(*buf)))
+        return -EFAULT;
+    for (uint32_t i = 0; i < p.nr_ports; i++)
+        if (buf[i] >= XEN_NR_PORTS)
             return -EINVAL;
-        if (evtchn_port_is_pending(&v->domain->xen->evtchn, port))
-            return 0;
-    }
-    if (p.timeout && xen_set_singleshot(v, p.timeout, false))
-        return -EINVAL;
-    return sched_block(v);
+    return xen_poll_start(v, buf, p.nr_ports, p.timeout);
 }
 
 long do_sched_op(struct vcpu *v, struct hypercall_args *args)

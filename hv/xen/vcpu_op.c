@@ -46,7 +46,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
         return -EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
         return -EINVAL;
-    if (r.mfn >> 40 || p2m_translate(&v->domain->p2m, r.mfn << PAGE_SHIFT, &pa))
+    if (v->domain->ops->guest_frame_get(v->domain, r.mfn, &pa))
         return -EINVAL;
     spin_lock(&x->lock);
     if (v->xen->vinfo_gpa)
@@ -55,6 +55,8 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
         vcpu_info_move(v, (struct vcpu_info *)((char *)__va(pa) + r.offset),
                        (r.mfn << PAGE_SHIFT) + r.offset);
     spin_unlock(&x->lock);
+    if (rc && v->domain->ops->guest_frame_put)
+        v->domain->ops->guest_frame_put(v->domain, r.mfn);
     if (!rc)
         vcpu_kick(v);
     return rc;

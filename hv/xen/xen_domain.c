@@ -43,6 +43,11 @@ static void evtchn_kick(void *opaque, unsigned int vcpu)
     }
 }
 
+static void evtchn_port_pending(void *opaque, unsigned int port)
+{
+    xen_poll_port_pending(opaque, port);
+}
+
 void xen_vcpu_info_changed(struct vcpu *v)
 {
     struct vcpu_info *vi = v->xen->vinfo;
@@ -71,6 +76,7 @@ static int xen_vcpus_init(struct domain *d)
             return -ENOMEM;
         v->xen->vinfo = &d->xen->shinfo->vcpu_info[i];
         timer_init(&v->xen->singleshot, singleshot_fired, v, "xen-singleshot");
+        xen_poll_init(v);
         xen_vcpu_info_changed(v);
     }
     return 0;
@@ -82,29 +88,43 @@ static void console_notified(void *opaque, struct evtchn_domain *ed, unsigned in
     xen_console_ring_poll(opaque);
 }
 
-/* The PV console: a ring page outside RAM and a port whose other end is
- * Mica itself (HVM_PARAM_CONSOLE_PFN / _EVTCHN). */
-static int xen_console_init(struct domain *d)
+/* The PV console ring and a port whose other end is Mica itself. */
+int xen_console_attach(struct domain *d, void *ring, uint64_t pfn)
 {
     struct xen_domain *x = d->xen;
     uint32_t port;
-    void *ring = alloc_page_zeroed();
+    int rc = evtchn_alloc_xen_port(&x->evtchn, console_notified, d, &port);
+
+    if (rc)
+        return rc;
+    x->console_ring = ring;
+    x->console_gpfn = pfn;
+    x->console_port = port;
+    x->params[HVM_PARAM_CONSOLE_PFN] = pfn;
+    x->params[HVM_PARAM_CONSOLE_EVTCHN] = port;
+    return 0;
+}
+
+/* HVM/PVH: the ring is a page of Mica's outside RAM (HVM_PARAM_CONSOLE_PFN
+ * / _EVTCHN); a PV domain's builder attaches one in its RAM instead. */
+static int xen_console_init(struct domain *d)
+{
+    void *ring;
     int rc;
 
+    if (d->type == DOMAIN_PV)
+        return 0;
+    ring = alloc_page_zeroed();
     if (!ring)
         return -ENOMEM;
     rc = p2m_map_page(&d->p2m, CONSOLE_GPFN << PAGE_SHIFT, __pa(ring));
     if (!rc)
-        rc = evtchn_alloc_xen_port(&x->evtchn, console_notified, d, &port);
+        rc = xen_console_attach(d, ring, CONSOLE_GPFN);
     if (rc) {
         free_page(ring);
         return rc;
     }
-    x->console_ring = ring;
-    x->console_gpfn = CONSOLE_GPFN;
-    x->console_port = port;
-    x->params[HVM_PARAM_CONSOLE_PFN] = CONSOLE_GPFN;
-    x->params[HVM_PARAM_CONSOLE_EVTCHN] = port;
+    d->xen->console_ring_owned = true;
     return 0;
 }
 
@@ -118,6 +138,7 @@ int xen_domain_init(struct domain *d)
         return -ENOMEM;
     d->xen = x;
     spin_lock_init(&x->lock);
+    spin_lock_init(&x->con_lock);
     x->shinfo = alloc_page_zeroed();
     if (!x->shinfo)
         return -ENOMEM;
@@ -126,7 +147,8 @@ int xen_domain_init(struct domain *d)
         .domid = (uint16_t)d->id, .nr_ports = XEN_NR_PORTS, .nr_vcpus = d->nr_vcpus,
         .chan = x->chan, .vcpu = x->evcpu,
         .shared = { x->shinfo->evtchn_pending, x->shinfo->evtchn_mask },
-        .ops = &evtchn_glue, .kick = evtchn_kick, .opaque = d,
+        .ops = &evtchn_glue, .kick = evtchn_kick, .port_pending = evtchn_port_pending,
+        .opaque = d,
     };
     rc = evtchn_domain_init(&x->evtchn, &cfg);
     if (!rc)
@@ -146,13 +168,15 @@ void xen_domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         if (d->vcpu[i] && d->vcpu[i]->xen) {
             timer_stop(&d->vcpu[i]->xen->singleshot);
+            xen_poll_destroy(d->vcpu[i]);
             xfree(d->vcpu[i]->xen);
             d->vcpu[i]->xen = NULL;
         }
     }
     if (x->evtchn.chan)
         evtchn_domain_destroy(&x->evtchn);
-    if (x->console_ring)
+    xen_console_flush(d);
+    if (x->console_ring_owned)
         free_page(x->console_ring);
     xen_gnttab_destroy(d);
     if (x->shinfo)

@@ -12,11 +12,13 @@
 #define MAX_DOMAINS 80
 #define MAX_VCPUS 8
 
+struct domain_config;
 struct hvm_platform;
+struct pv_domain;
 struct xen_domain;
 struct xen_vcpu;
 
-enum domain_type { DOMAIN_HVM, DOMAIN_PVH };
+enum domain_type { DOMAIN_HVM, DOMAIN_PVH, DOMAIN_PV };
 
 enum shutdown_reason {
     SHUTDOWN_NONE,
@@ -46,7 +48,7 @@ struct vcpu {
      * of their extended state. */
     uint8_t fpu[512] __attribute__((aligned(16)));
     uint64_t gpr[NR_GPRS];      /* synced with the backend around each run */
-    void *arch;                 /* backend state (struct svm_vcpu) */
+    void *arch;                 /* backend state (struct svm_vcpu, pv_vcpu) */
     struct vlapic *vlapic;
     bool halted;                /* in HLT, waiting for an interrupt */
     /* Application processors wait for INIT and SIPI from another vCPU's
@@ -66,10 +68,43 @@ struct vcpu {
     struct xen_vcpu *xen;       /* Xen-ABI per-vCPU state, if xen_abi */
 };
 
+/*
+ * What differs between kinds of domain: HVM and PVH run on the vendor
+ * backend (hvm_domain_ops, hv/domain/domain_hvm.c), PV in ring 3
+ * (pv_domain_ops, pv/). Hooks marked optional may be NULL.
+ */
+struct domain_ops {
+    const char *name;                               /* "HVM", "PVH", "PV" */
+    /* Guest RAM and per-domain state, before the vCPUs exist. */
+    int (*domain_init)(struct domain *d);
+    void (*domain_destroy)(struct domain *d);      /* after the vCPUs' */
+    int (*vcpu_init)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    /* Load the kernel and set vCPU 0's first state. */
+    int (*build)(struct domain *d, const struct domain_config *cfg);
+    /* Run v until its pCPU is wanted back, v blocks or d dies. */
+    void (*vcpu_run)(struct vcpu *v);
+    void (*switch_in)(struct vcpu *v);              /* v now owns this pCPU */
+    void (*switch_out)(struct vcpu *v);             /* optional: v leaves it */
+    /* Hypercall arguments at guest virtual addresses, checked: 0 or
+     * -EFAULT, never a fault for the guest or the hypervisor. */
+    int (*copy_from_guest)(struct vcpu *v, void *dst, uint64_t gva, size_t len);
+    int (*copy_to_guest)(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+    /* A frame number from the guest (PV: an MFN, else a gfn) that Mica
+     * will write, e.g. a vcpu_info: its machine address, and the frame
+     * held so the guest cannot make it a page table meanwhile (PV) until
+     * guest_frame_put (optional). -EINVAL when it is not the domain's RAM. */
+    int (*guest_frame_get)(struct domain *d, uint64_t frame, paddr_t *pa);
+    void (*guest_frame_put)(struct domain *d, uint64_t frame);
+};
+
+extern const struct domain_ops hvm_domain_ops;
+
 struct domain {
     unsigned int id;
     char name[32];
     enum domain_type type;
+    const struct domain_ops *ops;
     uint64_t ram_bytes;
     unsigned int nr_vcpus;
     struct vcpu *vcpu[MAX_VCPUS];
@@ -78,6 +113,7 @@ struct domain {
     bool testdev;                /* RAM-like MMIO test device at 0xfe000000 */
     bool xen_abi;                /* offers Xen's CPUID leaves and hypercalls */
     struct xen_domain *xen;      /* Xen-ABI state (hv/xen/), if xen_abi */
+    struct pv_domain *pv;        /* PV state (pv/), if type == DOMAIN_PV */
     volatile bool dying;
     struct sched_dom_state sched;
     enum shutdown_reason shutdown;
@@ -120,6 +156,10 @@ void domain_vcpus_gone(struct domain *d);
 /* Build and start the domains the boot modules describe; returns how many run. */
 unsigned int boot_domains_create(void);
 const char *shutdown_reason_name(enum shutdown_reason r);
+
+/* CPUID as v's guest sees it (hv/hvm/cpuid.c). */
+struct cpuid_regs;
+void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
 
 /* Guest-physical copies through the p2m: -EFAULT outside guest RAM. */
 int __must_check copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);

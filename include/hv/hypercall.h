@@ -21,14 +21,24 @@ struct hypercall_args {
  * it. Anything not listed returns -ENOSYS. Handlers are do_<name>().
  */
 #define HYPERCALL_TABLE(X)                   \
+    X(set_trap_table, 0, 1, 0)               \
+    X(mmu_update, 1, 1, 0)                   \
+    X(stack_switch, 3, 1, 0)                 \
+    X(set_callbacks, 4, 1, 0)                \
+    X(fpu_taskswitch, 5, 1, 0)               \
     X(memory_op, 12, 1, 1)                   \
+    X(update_va_mapping, 14, 1, 0)           \
     X(set_timer_op, 15, 1, 1)                \
     X(xen_version, 17, 1, 1)                 \
     X(console_io, 18, 1, 1)                  \
     X(grant_table_op, 20, 1, 1)              \
     X(vm_assist, 21, 1, 1)                   \
+    X(iret, 23, 1, 0)                        \
     X(vcpu_op, 24, 1, 1)                     \
+    X(set_segment_base, 25, 1, 0)            \
+    X(mmuext_op, 26, 1, 0)                   \
     X(sched_op, 29, 1, 1)                    \
+    X(callback_op, 30, 1, 0)                 \
     X(event_channel_op, 32, 1, 1)            \
     X(hvm_op, 34, 0, 1)
 

@@ -12,7 +12,7 @@
  *  slot 257  0xffff808000000000  reserved: linear page-table mapping
  *  slot 258  0xffff810000000000  per-CPU areas (stacks with guard pages, data)
  *  slot 259  0xffff818000000000  reserved: per-domain mappings
- *  slot 260  0xffff820000000000  reserved: read-write machine-to-phys table
+ *  slot 260  0xffff820000000000  read-write machine-to-phys table (same frames)
  *  slot 261  0xffff828000000000  ioremap area at +0x4000000000,
  *                                hypervisor image at 0xffff82d080000000,
  *                                frame table at 0xffff82e000000000
@@ -22,7 +22,9 @@
 #define HV_SLOT_LAST 271
 
 #define RO_MPT_VIRT_START 0xffff800000000000
+#define RO_MPT_VIRT_END 0xffff804000000000 /* MACH2PHYS_VIRT_END (PV ABI) */
 #define PERCPU_VIRT_START 0xffff810000000000
+#define RW_MPT_VIRT_START 0xffff820000000000 /* the same M2P frames, writable */
 #define IOREMAP_VIRT_START 0xffff82c000000000
 #define IOREMAP_VIRT_END 0xffff82d000000000
 #define HV_VIRT_OFFSET 0xffff82d080000000 /* image: virt = phys + offset */
@@ -42,6 +44,13 @@
 #define PERCPU_IST_SIZE 0x1000
 #define PERCPU_DATA_OFF 0xc000   /* struct percpu and per-CPU tables */
 #define PERCPU_DATA_SIZE 0x4000
+#define PERCPU_GDT_OFF 0x10000   /* the GDT: 15 pages, up to and including the
+                                    reserved page of 64-bit PV guests' flat
+                                    selectors (include/public/arch-x86/xen.h) */
+#define PERCPU_GDT_PAGES 15
+#define PERCPU_IST_DB_OFF 0x1f000 /* #DB IST stack, 4 KiB: below it the GDT's
+                                     read-only last page, above it the next
+                                     CPU's guard page */
 
 #define MAX_CPUS 64
 

@@ -16,6 +16,9 @@
 /* page_info.flags */
 #define PGF_FREE (1U << 0)     /* on a buddy free list (head of a block) */
 #define PGF_RESERVED (1U << 1) /* never RAM we may allocate (holes, firmware) */
+#define PGF_VALIDATED (1U << 2) /* page-table type: every entry holds its
+                                   references (mm/pv_mm_type.c) */
+#define PGF_PINNED (1U << 3)    /* PV: MMUEXT_PIN_* holds a type reference */
 
 /* page_info.type: what the frame may be used as (PV validation rules). */
 enum page_type {

@@ -36,6 +36,9 @@ void frames_init(const struct memmap *m);
 void heap_setup(void);
 /* Allocate and map CPU cpu's per-CPU area; returns its base or 0. */
 vaddr_t percpu_area_create(unsigned int cpu);
+/* Map [pa, pa+size) at va in the hypervisor's range (shared by every
+ * address space); 0 or -errno. */
+int __must_check hv_map_pages(vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags);
 /* Check that the image is mapped W^X; false (and a log line) if not. */
 bool paging_check_wx(void);
 

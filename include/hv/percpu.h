@@ -30,6 +30,12 @@ struct percpu {
     void *gdt;                  /* uint64_t[GDT_ENTRIES] */
     uint64_t tsc_at_online;
     struct vcpu *current_vcpu;  /* the vCPU this pCPU runs, if any */
+    /* PV guests in ring 3 (pv/pv_entry.asm): the hypervisor stack pointer
+     * pv_enter() left, the guest RSP while SYSCALL entry switches stacks,
+     * and the top of the running PV vCPU's register frame (= TSS.RSP0). */
+    uint64_t pv_host_rsp;
+    uint64_t pv_scratch;
+    uint64_t pv_frame_top;
 };
 
 /* Handed to the AP trampoline: it loads cr3, enables long mode with EFER,

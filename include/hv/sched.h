@@ -34,6 +34,7 @@
 #define HV_SCHED_H
 
 #include <hv/layout.h>
+#include <hv/textbuf.h>
 #include <hv/types.h>
 
 #define SCHED_TICK_NS 10000000ULL          /* credit debit granularity: 10 ms */
@@ -122,8 +123,9 @@ struct sched_ops {
     uint64_t (*tick)(struct scheduler *s, unsigned int cpu, uint64_t now);
     /* Weight or cap of sd changed (already stored in sd). */
     void (*adjust)(struct scheduler *s, struct sched_domain *sd);
-    /* Print the policy's per-pCPU and per-domain state with printk. */
-    void (*dump)(struct scheduler *s);
+    /* Describe the policy's per-pCPU and per-domain state (called under
+     * the scheduler's lock; printed by the caller after dropping it). */
+    void (*dump)(struct scheduler *s, struct textbuf *out);
 };
 
 extern const struct sched_ops sched_credit_ops;

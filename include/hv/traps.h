@@ -5,8 +5,16 @@
 
 #include <hv/percpu.h>
 #include <hv/regs.h>
+#include <public/arch-x86/xen.h>
 
-#define GDT_ENTRIES 8
+/*
+ * The GDT reaches up to the reserved page of 64-bit PV guests (public
+ * arch-x86/xen.h): the hypervisor's own descriptors in page 0, nothing
+ * from there to the reserved page, whose FLAT_RING3_* descriptors let
+ * guests run in ring 3 with the selectors the Xen ABI names.
+ */
+#define GDT_HV_ENTRIES 8                              /* page 0: ours */
+#define GDT_ENTRIES (FIRST_RESERVED_GDT_ENTRY + 8)    /* through 0xe03f */
 #define SEL_HV_CS 0x08
 #define SEL_HV_DS 0x10
 #define SEL_TSS 0x18
@@ -15,6 +23,7 @@
 #define IST_NMI 1
 #define IST_DF 2
 #define IST_MC 3
+#define IST_DB 4 /* a SYSCALL single-stepped from ring 3 traps on the guest's stack */
 
 /* Interrupt vectors (0x20-0xdf are for device IRQs). */
 #define VEC_IRQ_BASE 0x20     /* ISA IRQ n arrives at 0x20 + n */
@@ -29,8 +38,15 @@ void idt_init(void);           /* once, on the boot CPU */
 void idt_load(void);
 void cpu_tables_load(struct percpu *pc); /* GDT, TSS, IDT for this CPU */
 int __must_check cpu_tables_alloc(struct percpu *pc);
+/* The stack the CPU switches to on an interrupt from ring 3 (a PV vCPU's
+ * register frame, pv/). */
+void tss_set_rsp0(struct percpu *pc, uint64_t rsp0);
 void irq_register(unsigned int vector, irq_handler_fn fn);
 void do_trap(struct cpu_regs *regs);
+/* An exception at an instruction of the exception table (hv/x86/extable.c)
+ * resumes at its fixup: true, regs->rip moved. Uses no per-CPU data, so it
+ * is safe before SWAPGS on an entry path. */
+bool extable_fixup(struct cpu_regs *regs);
 
 /* Boot option fault=<name>: deliberately fault to test the fault path. */
 void fault_inject_maybe(void);

@@ -9,13 +9,28 @@
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
 #define MSR_APIC_BASE 0x1b
 #define MSR_TSC_DEADLINE 0x6e0
+#define EFER_SCE (1U << 0)
 #define EFER_LME (1U << 8)
+#define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1U << 11)
 #define CR0_WP (1UL << 16)
 #define CR4_PGE (1UL << 7)
+#define X86_EFLAGS_MBS (1UL << 1) /* always set */
+#define X86_EFLAGS_TF (1UL << 8)
 #define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_DF (1UL << 10)
+#define X86_EFLAGS_IOPL (3UL << 12)
+#define X86_EFLAGS_NT (1UL << 14)
+#define X86_EFLAGS_RF (1UL << 16)
+#define X86_EFLAGS_VM (1UL << 17)
+#define X86_EFLAGS_AC (1UL << 18)
+#define X86_CR0_TS (1UL << 3)
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -16,6 +16,19 @@
 #define XEN_NR_HVM_PARAMS 39
 #define XEN_NR_PORTS 1024 /* per domain; Linux uses a few dozen */
 #define XEN_GNTTAB_MAX_FRAMES 64 /* Xen's default max_grant_frames */
+#define XEN_POLL_MAX_PORTS 128   /* SCHEDOP_poll: Xen's limit per call */
+
+/*
+ * SCHEDOP_poll state of a vCPU (hv/xen/poll.c). The vCPU writes ports[]
+ * and then nr (release); a port turning pending (masked or not) reads nr
+ * (acquire) and then ports[] to decide whether to kick it.
+ */
+struct xen_poll {
+    uint32_t nr;                         /* 0: not polling */
+    uint32_t ports[XEN_POLL_MAX_PORTS];
+    uint64_t deadline_ns;                /* host time; 0: no timeout */
+    struct timer timeout;
+};
 
 struct xen_vcpu {
     struct vcpu_info *vinfo;     /* active vcpu_info in hypervisor view;
@@ -24,7 +37,8 @@ struct xen_vcpu {
     uint64_t runstate_gva;       /* registered runstate area, 0 = none */
     uint64_t time_gva;           /* registered secondary time area, 0 = none */
     struct timer singleshot;     /* VCPUOP_set_singleshot_timer / set_timer_op */
-    bool blocked;                /* SCHEDOP_block: wait for an event */
+    bool blocked;                /* SCHEDOP_block/poll: wait for an event */
+    struct xen_poll poll;
 };
 
 /*
@@ -57,6 +71,10 @@ struct xen_domain {
     void *console_ring;          /* struct xencons_interface, guest RAM */
     uint64_t console_gpfn;
     unsigned int console_port;
+    bool console_ring_owned;     /* the ring is Mica's page (HVM), not RAM (PV) */
+    spinlock_t con_lock;         /* PV: con_line, con_len */
+    char con_line[160];          /* PV: output waiting for its newline */
+    unsigned int con_len;
     struct xen_gnttab gnttab;
 };
 
@@ -80,12 +98,26 @@ void xen_vcpu_info_changed(struct vcpu *v);
 int xen_pending_upcall(struct vcpu *v);
 /* Should a halted/blocked vCPU wake for events? */
 bool xen_vcpu_has_events(struct vcpu *v);
+/* SCHEDOP_poll (hv/xen/poll.c): start polling (0 with the vCPU blocked,
+ * or 0 at once when a port is already pending); end a block or poll that
+ * has a reason to (true if it did); the evtchn hook for a port turning
+ * pending; timer set-up and teardown. */
+long xen_poll_start(struct vcpu *v, const uint32_t *ports, uint32_t nr, uint64_t timeout);
+bool xen_vcpu_unblock(struct vcpu *v);
+void xen_poll_port_pending(struct domain *d, unsigned int port);
+void xen_poll_init(struct vcpu *v);
+void xen_poll_destroy(struct vcpu *v);
 /* Raise a VIRQ on a vCPU (e.g. VIRQ_TIMER). */
 void xen_send_virq(struct vcpu *v, unsigned int virq);
 /* Console output from console_io / the ring: buffered into (dN) lines. */
 void xen_console_out(struct domain *d, const char *buf, size_t len);
 /* Arm v's single-shot timer at a guest system time (ns). */
 long xen_set_singleshot(struct vcpu *v, uint64_t deadline_ns, bool future_only);
+/* A partial PV console line, printed when the domain goes away. */
+void xen_console_flush(struct domain *d);
+/* The PV console ring at `ring` (a page of the domain's RAM at pfn), its
+ * event channel allocated: for the PV domain builder. */
+int __must_check xen_console_attach(struct domain *d, void *ring, uint64_t pfn);
 /* Typed input into the PV console ring; false if the domain has none. */
 bool xen_console_input(struct domain *d, uint8_t c);
 /* Drain the PV console ring (the guest notified its console port). */

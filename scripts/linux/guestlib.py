@@ -74,6 +74,7 @@ class Guest:
         self.log = open(log_path, "wb") if log_path else None
         self.pos = 0           # expect() searches self.clean from here
         self.marks = {}
+        self.out_eof = False   # all of QEMU's output is in self.clean
         threading.Thread(target=self._pump, args=(self.proc.stdout, self._out),
                          daemon=True).start()
         threading.Thread(target=self._pump, args=(self.proc.stderr, self.err.extend),
@@ -86,6 +87,8 @@ class Guest:
             with self.cond:
                 if chunk:
                     sink(chunk)
+                elif stream is self.proc.stdout:
+                    self.out_eof = True
                 self.cond.notify_all()
             if not chunk:
                 return
@@ -119,7 +122,9 @@ class Guest:
                     if name:
                         self.marks[name] = self.elapsed()
                     return m
-                if self.proc.poll() is not None:
+                # Not before its last output is read: a guest that
+                # prints and powers off at once can beat the reader.
+                if self.out_eof and self.proc.poll() is not None:
                     raise GuestError(f"QEMU exited ({self.proc.returncode}) "
                                      f"before /{regex}/ appeared")
                 left = deadline - time.monotonic()

@@ -4,7 +4,9 @@
 # Usage: mk-initramfs.sh <outdir>   -> <outdir>/initramfs.cpio.gz
 # The guest prints "MICA-GUEST: userspace up (kernel ...)" and
 # "MICA-GUEST: N CPUs", then gives a shell with the prompt "mica-guest# " on
-# the console; `poweroff` (or `reboot`) ends the VM. Output is reproducible:
+# the console; `poweroff` (or `reboot`) ends the VM. With mica.run=<prog>
+# on the kernel command line /init runs /bin/<prog> instead of the shell
+# and powers off (bench/guest_micro.py). Output is reproducible:
 # fixed owners and mtimes, sorted entries, gzip without name or time.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +17,7 @@ out=$1
 mkdir -p "$out"
 : "${SOURCE_DATE_EPOCH:=0}"
 
-need_pkgs apt dpkg cpio gzip findutils coreutils
+need_pkgs apt dpkg cpio gzip findutils coreutils gcc libc6-dev
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,6 +35,10 @@ for d in bin sbin usr/bin usr/sbin proc sys dev tmp root etc; do
     mkdir -p "$root/$d"
 done
 cp "$bb" "$root/bin/busybox"
+
+# The user-space micro-benchmarks of bench/guest_micro.py, static because
+# the initramfs has no libc of its own.
+gcc -static -O2 -s -o "$root/bin/mica-micro" "$here/../../bench/linux/micro.c"
 
 # One symlink per applet, where busybox itself says the applet lives.
 "$bb" --list-full | while read -r path; do
@@ -68,6 +74,21 @@ echo "MICA-GUEST: $(grep -c ^processor /proc/cpuinfo) CPUs"
 # halt for).
 trap 'sync; poweroff -f' USR1 USR2
 trap 'sync; reboot -f' TERM INT
+
+# mica.run=<prog>[,<arg>...] on the kernel command line (a dotted name, so
+# Linux keeps it out of our environment and argv): run /bin/<prog> with
+# those arguments instead of the shell, then power off, so that a
+# benchmark needs nobody at the console.
+for word in $(cat /proc/cmdline); do
+    case $word in
+    mica.run=?*)
+        set -- $(echo "${word#mica.run=}" | tr , ' ')
+        prog=$1; shift
+        "/bin/$prog" "$@"
+        echo "MICA-GUEST: $prog exited with status $?"
+        sync; poweroff -f ;;
+    esac
+done
 
 # cttyhack opens the real console (ttyS0, hvc0, ...) as the controlling
 # tty so that job control and ^C work; setsid gives it its own session.

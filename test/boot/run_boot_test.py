@@ -221,6 +221,10 @@ def run(sc, build):
     err = check_in_order(lines, sc["expect"])
     if err:
         errors.append(err)
+    for pat in sc.get("forbid", []):
+        bad = [line for line in lines if re.search(pat, line)]
+        if bad:
+            errors.append(f"forbidden line /{pat}/: {bad[0]!r} ({len(bad)} in all)")
     for name in sc["checks"]:
         if name in CHECKS:
             err = CHECKS[name](lines, sc)

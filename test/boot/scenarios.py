@@ -9,6 +9,7 @@ Fields
   exit     expected QEMU exit status (0: ACPI power-off or reboot with
            -no-reboot; 3: panic=exit through isa-debug-exit)
   expect   regular expressions that must each match a line, in order
+  forbid   regular expressions that must match no line (optional)
   keys     (after-line regex, keys) pairs typed on the serial console
   checks   extra checks by name: "cpus" (every CPU online), "memory" (the
            reported free memory matches the map), "timers" (every CPU's
@@ -141,7 +142,8 @@ scenario("hvm-isolation", smp=4, mem="512M",
 scenario("hvm-bad-config", mem="512M",
          modules=["CMakeCache.txt type=hvm mem=64M name=notakernel",
                   "guest:cpuid_msr type=hvm mem=12Q vcpus=0 name=badopts",
-                  "guest:cpuid_msr type=pv name=wrongtype",
+                  "guest:cpuid_msr type=xen name=wrongtype",
+                  "guest:cpuid_msr type=pv name=notpv",
                   "guest:cpuid_msr type=pvh vcpus=2 name=smp",
                   "guest:cpuid_msr type=hvm mem=64M weight=0 name=noweight",
                   "guest:cpuid_msr type=hvm mem=64M cap=101 name=bigcap",
@@ -150,7 +152,7 @@ scenario("hvm-bad-config", mem="512M",
          expect=[r"notakernel: the kernel is neither a Linux bzImage nor a multiboot1",
                  r"notakernel: not created",
                  r"domain option mem=12Q: malformed size",
-                 r"type=pv is not supported",
+                 r"type=xen is not supported", r"notpv: not created",
                  r"ELF32 kernels are not supported", r"smp: not created",
                  r"noweight: weight=0 out of range \(1\.\.65535\)",
                  r"bigcap: cap=101 above 100% per vCPU \(1 vCPUs\)",
@@ -245,6 +247,66 @@ scenario("pvh_shutdown_reasons", smp=4, mem="512M",
                  r"Powering off"],
          checks=[])
 
+# Classic PV test guests (test/guests/pv): the kernel in ring 3 on the PV
+# runtime, its own verdict through console_io, SCHEDOP_shutdown to end.
+scenario("pv_hello", mem="512M",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline initrd=elf",
+                  "guest:pv_crash ramdisk"],
+         expect=[r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) pv_hello: PV guest kernel in ring 3 \(CS 0xe033\)",
+                 r"^\(d1\) pv_hello: console ring line$",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
+# And on an Intel CPU model (still TCG, no VT-x): SYSCALL, SWAPGS and the
+# bounces do not depend on the vendor.
+scenario("pv_hello-intel", mem="512M", cpu="Skylake-Client,-vmx",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         expect=[r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+# Hostile arguments to the PV hypercalls: refused, the guest runs on.
+scenario("pv_hostile", mem="512M", modules=["guest:pv_hostile type=pv mem=64M"],
+         expect=[r"^\(d1\) pv_hostile: hostile arguments refused",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+# PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
+scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
+         modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
+         expect=[r"HVM unavailable", r"Domain 1 \(guest1\): PV, 64 MiB",
+                 r"^\(d1\) Test result: SUCCESS$",
+                 r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+# PV, PVH and HVM vCPUs taking turns on one pCPU: CR3, segment bases and
+# selectors, TSS.RSP0 and the SYSCALL MSRs follow each switch.
+scenario("pv_shared_cpu", smp=2, mem="768M",
+         modules=["guest:pvh_sched type=pvh mem=64M cpu=1 name=pvh",
+                  "guest:exceptions type=hvm mem=64M cpu=1 name=hvm",
+                  "guest:pv_hello type=pv mem=64M cpu=1 name=pva -- hello-cmdline linger=1500",
+                  "guest:pv_hello type=pv mem=64M cpu=1 name=pvb -- hello-cmdline linger=1500"],
+         expect=[r"^\(d\d+\) pv_hello: lingered 1500 ms",
+                 r"^\(d\d+\) pv_hello: lingered 1500 ms", r"Powering off"],
+         checks=["no-fail", "all-success"])
+# Broken PV guests are crashed with a reason; a sound one beside them runs on.
+scenario("pv_crash", smp=4, mem="512M",
+         modules=["guest:pv_crash type=pv mem=32M name=stack -- mode=stack",
+                  "guest:pv_crash type=pv mem=32M name=iret -- mode=iret",
+                  "guest:pv_crash type=pv mem=32M name=nohandler -- mode=nohandler",
+                  "guest:pv_crash type=pv mem=32M name=compat -- mode=compat",
+                  "guest:pv_crash type=pv mem=32M name=nouser -- mode=nouser",
+                  "guest:pv_hello type=pv mem=64M name=fine -- hello-cmdline"],
+         expect=[r"Domain \d+ \(stack\) crashed: PV guest kernel stack unusable",
+                 r"Domain \d+ \(iret\) crashed: PV iret with an unreadable frame",
+                 r"Domain \d+ \(nohandler\) crashed: PV guest exception without a handler",
+                 r"Domain \d+ \(compat\) crashed: PV guest state not resumable",
+                 r"Domain \d+ \(nouser\) crashed: PV iret to user mode without user page tables",
+                 r"Domain \d+ \(fine\) shut down: poweroff",
+                 r"Powering off"],
+         checks=[])
+
 # The stock Debian kernel as a PVH guest: Xen PVH detected, the Xen clock
 # source, the shell on hvc0 (the PV console ring), a typed command, poweroff.
 LINUX_PVH = ["linux:vmlinux type=pvh mem=256M name=pvh1 -- console=hvc0 panic=-1",
@@ -328,6 +390,31 @@ scenario("linux-pvh-smp", smp=3, mem="1G", timeout=600,
                  r"\(d1\) .*clocksource: Switched to clocksource xen",
                  r"\(d1\) MICA-GUEST: 2 CPUs"] + SMP_LINES +
                 [r"Domain 1 \(pvh2\) shut down: poweroff", r"Powering off"],
+         checks=["no-fail"])
+
+# Steal time: both vCPUs of a PVH Linux pinned to one pCPU (cpu=1) and kept
+# busy for 3 s of guest time, so each waits runnable about half of it. Linux
+# reads that from the runstate area Mica writes (VCPUOP_register_runstate_
+# memory_area) into the "steal" column of /proc/stat (field 9 of the "cpu"
+# line, in 1/100 s). Two CPUs half-starved for 3 s give about 300; the
+# bounds only rule out "none" and "garbage" (more than 2 CPUs x 3 s).
+# (HVM domains do not offer the Xen ABI, so an HVM Linux shows no steal.)
+STEAL_CMD = ("s() { awk '$1==\"cpu\" {print $9}' /proc/stat; }; a=$(s); "
+             "for c in 0 1; do taskset -c $c sh -c 'e=$(($(date +%s)+3)); "
+             "while [ $(date +%s) -lt $e ]; do :; done' & done; wait; b=$(s); "
+             "echo \"steal-$a-to-$b\"; [ $((b-a)) -ge 50 ] && [ $((b-a)) -le 700 ] "
+             "&& echo \"steal-grew-by-$((b-a))\"; echo \"steal-$((1+1))-done\"\n")
+scenario("linux-pvh-steal", smp=2, mem="1G", timeout=300,
+         modules=["linux:vmlinux type=pvh mem=256M vcpus=2 cpu=1 name=steal -- "
+                  "console=hvc0 panic=-1",
+                  "linux:initramfs.cpio.gz ramdisk"],
+         keys=[(r"\(d1\) mica-guest# ", CTRL_A3), (r"Serial input to d1", STEAL_CMD),
+               (r"^\(d1\) steal-2-done", "poweroff\n")],
+         expect=[r"Domain 1 \(steal\): PVH, 256 MiB, 2 vCPUs",
+                 r"\(d1\) .*smp: Brought up 1 node, 2 CPUs",
+                 r"^\(d1\) steal-\d+-to-\d+$", r"^\(d1\) steal-grew-by-\d+$",
+                 r"Domain 1 \(steal\) shut down: poweroff", r"Powering off"],
+         forbid=[r"runstate area .* not writable"],
          checks=["no-fail"])
 
 # The scheduler's scenarios (scenarios_sched.py).

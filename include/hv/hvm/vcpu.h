@@ -18,10 +18,13 @@ struct guest_fault {
 #define PFEC_WRITE (1U << 1)
 #define PFEC_USER (1U << 2)
 #define PFEC_FETCH (1U << 4)
+/* Not an error-code bit: an access the hypervisor makes on the guest
+ * kernel's behalf (runstate area), checked as supervisor whatever the CPL. */
+#define HVM_ACCESS_KERNEL (1U << 31)
 
 /* Translate a linear address with the guest's paging mode (none, 32-bit,
  * PAE, 4-level). `access` is PFEC_WRITE/PFEC_FETCH; user mode is taken
- * from the current CPL. 0, or -EFAULT with *fault filled. */
+ * from the current CPL unless HVM_ACCESS_KERNEL is set. 0, or -EFAULT with *fault filled. */
 int hvm_translate(struct vcpu *v, uint64_t linear, uint32_t access, uint64_t *gpa,
                   struct guest_fault *fault);
 /* Copy to/from guest linear memory (RAM only), page by page. */
@@ -29,6 +32,8 @@ int hvm_copy_from_linear(struct vcpu *v, void *dst, uint64_t linear, size_t len,
                          uint32_t access, struct guest_fault *fault);
 int hvm_copy_to_linear(struct vcpu *v, uint64_t linear, const void *src, size_t len,
                        struct guest_fault *fault);
+int hvm_copy_to_linear_kernel(struct vcpu *v, uint64_t linear, const void *src, size_t len,
+                              struct guest_fault *fault);
 
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 void hvm_inject_fault(struct vcpu *v, const struct guest_fault *f);
@@ -79,5 +84,8 @@ void hvm_vcpu_run(struct vcpu *v);
 void hvm_vcpu_switched_in(struct vcpu *v);
 /* Set up v's device wake-up timer (at creation). */
 void hvm_vcpu_timers_init(struct vcpu *v);
+/* Firmware tables, kernel, devices and vCPU 0 of a new HVM or PVH domain
+ * (hv/domain/domain_build.c). */
+int __must_check hvm_domain_build(struct domain *d, const struct domain_config *cfg);
 
 #endif /* HV_HVM_VCPU_H */

@@ -79,6 +79,45 @@ static void check_poll(void)
     events_drain(); /* deliver the timer upcall */
 }
 
+/*
+ * Linux's PV spinlocks poll a port they keep masked: an event on a masked
+ * port raises no upcall, yet it must end the poll. The poll's own timeout
+ * must not replace the vCPU's single-shot timer either.
+ */
+static void check_poll_masked(void)
+{
+    uint64_t t0, t1;
+
+    evtchn_clear_pending(timer_port);
+    evtchn_set_mask(timer_port);
+    t0 = xen_now_ns();
+    EXPECT_RC("set_singleshot_timer(+5 ms)", vcpu_set_singleshot(t0 + MS(5), 0), 0);
+    EXPECT_RC("SCHEDOP_poll(masked timer port, timeout +2 s)",
+              poll(&timer_port, 1, t0 + MS(2000)), 0);
+    t1 = xen_now_ns();
+    CHECK(evtchn_test_pending(timer_port), "SCHEDOP_poll on a masked port returned without it "
+          "pending");
+    CHECK(t1 - t0 < MS(500), "SCHEDOP_poll on a masked port woke %llu ms after its 5 ms event",
+          (unsigned long long)((t1 - t0) / MS(1)));
+    info("SCHEDOP_poll: masked port woke the poller after %llu us",
+         (unsigned long long)((t1 - t0) / 1000));
+
+    evtchn_clear_pending(timer_port);
+    t0 = xen_now_ns();
+    EXPECT_RC("set_singleshot_timer(+40 ms)", vcpu_set_singleshot(t0 + MS(40), 0), 0);
+    EXPECT_RC("SCHEDOP_poll(quiet port, timeout +5 ms)", poll(&quiet_port, 1, t0 + MS(5)), 0);
+    CHECK(!evtchn_test_pending(timer_port), "the poll's 5 ms timeout fired the vCPU's "
+          "single-shot timer (set for 40 ms)");
+    EXPECT_RC("SCHEDOP_poll(masked timer port, timeout +2 s)",
+              poll(&timer_port, 1, t0 + MS(2000)), 0);
+    t1 = xen_now_ns();
+    CHECK(t1 + EARLY_SLACK >= t0 + MS(40) && t1 - t0 < MS(500),
+          "the 40 ms single-shot timer ended the poll after %llu us",
+          (unsigned long long)((t1 - t0) / 1000));
+    evtchn_clear_pending(timer_port);
+    EXPECT_RC("EVTCHNOP_unmask(timer port)", evtchn_unmask(timer_port), 0);
+}
+
 static void check_poll_hostile(void)
 {
     static const uint32_t bad_port[] = {EVTCHN_2L_NR_CHANNELS};
@@ -134,6 +173,7 @@ void test_main(void)
     check_yield();
     check_block();
     check_poll();
+    check_poll_masked();
     check_poll_hostile();
     check_shutdown_args();
     EXPECT_RC("sched_op(bad command 99)", hc_sched_op(99, NULL), -XEN_ENOSYS);

@@ -5,57 +5,25 @@
 #include <hv/errno.h>
 #include <hv/pagetable.h>
 
+#include "pt_host.h"
 #include "test_support.h"
-
-/* Table frames live in a host buffer posing as physical memory at a
- * non-zero, otherwise unused, physical base. */
-#define FAKE_BASE 0x7a000000ULL
-#define FAKE_FRAMES 64
-
-static uint8_t frames[FAKE_FRAMES][4096] __attribute__((aligned(4096)));
-static unsigned int frames_used;
-static unsigned int frames_limit;
-
-static paddr_t fake_alloc(void *opaque)
-{
-    (void)opaque;
-    if (frames_used >= frames_limit)
-        return 0;
-    memset(frames[frames_used], 0, sizeof(frames[0]));
-    return FAKE_BASE + (paddr_t)frames_used++ * 4096;
-}
-
-static void *fake_p2v(void *opaque, paddr_t pa)
-{
-    (void)opaque;
-    assert_true(pa >= FAKE_BASE);
-    assert_true((pa & 0xfff) == 0);
-    assert_true(pa - FAKE_BASE < (paddr_t)frames_used * 4096);
-    return frames[(pa - FAKE_BASE) / 4096];
-}
 
 static struct pt_ctx pt;
 
 static void pt_fixture(bool allow_1g)
 {
-    frames_used = 0;
-    frames_limit = FAKE_FRAMES;
-    pt.alloc_table = fake_alloc;
-    pt.phys_to_virt = fake_p2v;
-    pt.opaque = NULL;
-    pt.allow_1g = allow_1g;
-    pt.root = fake_alloc(NULL);
+    pt_host_init(&pt, allow_1g);
 }
 
 /* Tables allocated beyond the root. */
 static unsigned int tables(void)
 {
-    return frames_used - 1;
+    return pt_host_used - 1;
 }
 
 static uint64_t table_entry(paddr_t table, vaddr_t va, int level)
 {
-    uint64_t *t = fake_p2v(NULL, table);
+    uint64_t *t = pt_host_p2v(NULL, table);
 
     return t[(va >> (12 + 9 * (level - 1))) & 511];
 }
@@ -215,7 +183,7 @@ static void test_large_leaf_pat_bit(void **state)
     (void)state;
     pt_fixture(false);
     assert_int_equal(pt_map(&pt, MiB(4), MiB(6), MiB(2), PAGE_HV_RW), 0);
-    pde = (uint64_t *)fake_p2v(NULL, entry_at(MiB(4), 3) & PTE_ADDR_MASK) + 2;
+    pde = (uint64_t *)pt_host_p2v(NULL, entry_at(MiB(4), 3) & PTE_ADDR_MASK) + 2;
     *pde |= 1ULL << 12;
     expect_map(MiB(4) + 0x123, MiB(6) + 0x123, 2, PAGE_HV_RW);
     assert_int_equal(pt_unmap(&pt, MiB(4), 0x1000), 0);
@@ -392,14 +360,14 @@ static void test_enomem(void **state)
 {
     (void)state;
     pt_fixture(false);
-    frames_limit = 2; /* root + one table: a 4K mapping needs three */
+    pt_host_limit = 2; /* root + one table: a 4K mapping needs three */
     assert_int_equal(pt_map(&pt, 0x1000, 0x1000, 0x1000, PAGE_HV_RW), -ENOMEM);
     expect_unmapped(0x1000);
 
     /* A failed split leaves the large page as it was. */
     pt_fixture(false);
     assert_int_equal(pt_map(&pt, MiB(2), MiB(4), MiB(2), PAGE_HV_RW), 0);
-    frames_limit = frames_used;
+    pt_host_limit = pt_host_used;
     assert_int_equal(pt_map(&pt, MiB(2) + 0x1000, 0x1000, 0x1000, PAGE_HV_RO), -ENOMEM);
     assert_int_equal(pt_unmap(&pt, MiB(2), 0x1000), -ENOMEM);
     expect_map(MiB(2) + 0x1000, MiB(4) + 0x1000, 2, PAGE_HV_RW);
@@ -421,7 +389,7 @@ static void test_higher_half(void **state)
     pt_fixture(true);
     assert_int_equal(pt_map(&pt, image, MiB(16), MiB(4) + 0x3000, PAGE_HV_RX), 0);
     assert_int_equal(pt_map(&pt, direct, 0, GiB(4), PAGE_HV_RW), 0);
-    l4 = fake_p2v(NULL, pt.root);
+    l4 = pt_host_p2v(NULL, pt.root);
     assert_true(l4[261] & PTE_P);
     assert_true(l4[262] & PTE_P);
     expect_map(image, MiB(16), 2, PAGE_HV_RX);

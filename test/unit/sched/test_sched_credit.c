@@ -280,16 +280,24 @@ static void test_blocked_at_accounting_still_paid(void **state)
 static void test_dump_lists_domains(void **state)
 {
     static const unsigned int w[] = {256, 512}, cap[] = {0, 40};
+    static char buf[4096];
+    struct textbuf out;
 
     (void)state;
     sim_init(&sim, &sched_credit_ops, 2);
     cpu_bound(2, w, cap);
     sim_run(&sim, 100 * SIM_MS);
-    test_log_clear();
-    sim.s.ops->dump(&sim.s);
-    assert_non_null(strstr(test_log, "sched credit"));
-    assert_non_null(strstr(test_log, "d2: weight 512 cap 40"));
-    assert_non_null(strstr(test_log, "cpu1"));
+    textbuf_init(&out, buf, sizeof(buf));
+    sim.s.ops->dump(&sim.s, &out);
+    assert_non_null(strstr(buf, "sched credit"));
+    assert_non_null(strstr(buf, "d2: weight 512 cap 40"));
+    assert_non_null(strstr(buf, "cpu1"));
+    assert_false(out.truncated);
+    /* A buffer too small keeps what fits and says so. */
+    textbuf_init(&out, buf, 40);
+    sim.s.ops->dump(&sim.s, &out);
+    assert_true(out.truncated);
+    assert_int_equal(strlen(buf), 39);
 }
 
 int main(void)

@@ -151,15 +151,19 @@ static void test_boost_discriminates(void **state)
 /* rr ignores weights: two hogs of weights 1 and 3 split a pCPU evenly. */
 static void test_rr_ignores_weights(void **state)
 {
+    static char buf[4096];
+    struct textbuf out;
+
     (void)state;
     sim_init(&sim, &sched_rr_ops, 1);
     sim_start(&sim, sim_unit(&sim, sim_domain(&sim, 100, 0), 0, 0, 0));
     sim_start(&sim, sim_unit(&sim, sim_domain(&sim, 300, 10), 0, 0, 0));
     sim_run(&sim, 3000 * SIM_MS);
     assert_true(sim_share(&sim, &sim.unit[0]) > 49 && sim_share(&sim, &sim.unit[0]) < 51);
-    test_log_clear();
-    sim.s.ops->dump(&sim.s);
-    assert_non_null(strstr(test_log, "sched rr"));
+    textbuf_init(&out, buf, sizeof(buf));
+    sim.s.ops->dump(&sim.s, &out);
+    assert_non_null(strstr(buf, "sched rr"));
+    assert_non_null(strstr(buf, "cpu0: running"));
 }
 
 #define BOTH(t)                                                                          \

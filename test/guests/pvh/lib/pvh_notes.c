@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // PVH test guests: the Xen ELF notes a domain builder reads (xen-abi.md §2).
 #include "xen_abi.h"
+#include "xen_note.h"
 
 /*
  * Each note: namesz 4, descsz, type, name "Xen\0", descriptor, all 4-byte
@@ -9,14 +10,6 @@
  * hvm_start_info address, there the multiboot information) and switches to
  * long mode itself. pvh.ld puts .note.Xen in a PT_NOTE segment.
  */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define NOTE_BEGIN(type)                                                                 \
-    ".balign 4\n"                                                                        \
-    ".long 4, 2f - 1f, " STR(type) "\n"                                                  \
-    ".asciz \"Xen\"\n"                                                                   \
-    "1:\n"
-#define NOTE_END "2:\n.balign 4\n"
 
 asm(".pushsection .note.Xen, \"a\", @note\n"
     NOTE_BEGIN(XEN_ELFNOTE_PHYS32_ENTRY) ".long _start\n" NOTE_END

@@ -2,6 +2,7 @@
 // PVH test-guest output: console_io lines, verdict, SCHEDOP_shutdown; COM1 as fallback.
 #include "acpi.h"
 #include "pvh.h"
+#include "xen_lines.h"
 
 /*
  * A PVH guest has no device it can count on, so every line goes to Xen's
@@ -24,8 +25,8 @@ static void switch_to_uart(void)
     }
 }
 
-/* s may be vline()'s buffer: notes are formatted elsewhere. */
-static void out_write(const char *s, size_t n)
+/* s may be xen_vline()'s buffer: notes are formatted elsewhere. */
+void xen_line_write(const char *s, size_t n)
 {
     char note[128];
     long rc;
@@ -46,39 +47,6 @@ static void out_write(const char *s, size_t n)
     serial_write(s, n);
     if (hypercalls_dead && !in_verdict)
         test_fail("hypercalls (VMMCALL) raise #UD: no Xen ABI here");
-}
-
-static void vline(const char *prefix, const char *fmt, va_list ap, const char *suffix)
-{
-    static char line[512];
-    size_t n = (size_t)snprintf(line, sizeof(line), "%s", prefix);
-
-    if (n < sizeof(line))
-        n += (size_t)vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-    if (n < sizeof(line))
-        snprintf(line + n, sizeof(line) - n, "%s", suffix);
-    out_write(line, strlen(line));
-}
-
-int printf(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vline("", fmt, ap, "");
-    va_end(ap);
-    return 0;
-}
-
-void info(const char *fmt, ...)
-{
-    char prefix[64];
-    va_list ap;
-
-    snprintf(prefix, sizeof(prefix), "%s: ", test_name);
-    va_start(ap, fmt);
-    vline(prefix, fmt, ap, "\n");
-    va_end(ap);
 }
 
 long xen_shutdown(unsigned int reason)
@@ -120,7 +88,7 @@ void test_fail(const char *fmt, ...)
     if (!verdict_given) {
         verdict_given = in_verdict = true;
         va_start(ap, fmt);
-        vline("FAIL: ", fmt, ap, "\n");
+        xen_vline("FAIL: ", fmt, ap, "\n");
         va_end(ap);
     }
     finish();
@@ -130,7 +98,7 @@ void test_fail(const char *fmt, ...)
  * #UD: a VMMCALL nobody intercepted is reported as such; the rest as the
  * shared runtime would report them. If it was console_io, the hypercall is
  * completed as -ENOSYS instead, so that the line being printed (a verdict
- * perhaps) still reaches COM1 before out_write() fails the test.
+ * perhaps) still reaches COM1 before xen_line_write() fails the test.
  */
 static void first_cpuid_signature(char sig[13])
 {

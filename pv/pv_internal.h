@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared inside pv/: the running vCPU's frame, bounces, mode changes. */
+#ifndef PV_INTERNAL_H
+#define PV_INTERNAL_H
+
+#include <hv/domain.h>
+#include <hv/printk.h>
+#include <hv/pv.h>
+#include <hv/xen.h>
+
+static inline struct pv_vcpu *pv_vcpu(struct vcpu *v)
+{
+    return v->arch;
+}
+
+/* The 64-bit PV guest's half of the address space: below the hypervisor
+ * hole, or above it (both canonical). */
+static inline bool pv_addr_is_guest(uint64_t va)
+{
+    return va < 0x0000800000000000ULL || va >= HYPERVISOR_VIRT_END;
+}
+
+/* [va, va+len) lies wholly in the guest's half, without wrapping. */
+static inline bool pv_range_is_guest(uint64_t va, uint64_t len)
+{
+    uint64_t last = va + len - 1;
+
+    if (!len)
+        return true;
+    if (last < va)
+        return false;
+    return (last < 0x0000800000000000ULL) || (va >= HYPERVISOR_VIRT_END);
+}
+
+/* Guest-caused trouble worth a line, named by domain and vCPU; at most a
+ * burst per second per domain (pv_domain.c), so a guest cannot flood the
+ * console. */
+bool pv_log_allowed(struct domain *d);
+#define pv_log(v, fmt, ...)                                                            \
+    do {                                                                               \
+        if (pv_log_allowed((v)->domain))                                               \
+            printk(LOG_WARN "d%u vCPU%u: " fmt "\n", (v)->domain->id, (v)->id,        \
+                   ##__VA_ARGS__);                                                     \
+    } while (0)
+
+/* pv_entry.asm */
+void pv_enter(struct cpu_regs *frame);
+size_t pv_copy_raw(void *dst, const void *src, size_t len);
+
+/* pv_traps.c: deliver to a guest handler through a bounce frame on the
+ * guest kernel stack, switching to kernel mode first. False when the
+ * domain was crashed instead (no handler, unwritable stack). */
+bool pv_bounce(struct vcpu *v, uint64_t handler, bool mask_events, bool has_error,
+               uint32_t error);
+/* Exception `vector` of the current frame, to the guest's trap table. */
+bool pv_inject_exception(struct vcpu *v, unsigned int vector, uint32_t error);
+/* An event upcall, if one is pending and not masked. */
+void pv_deliver_events(struct vcpu *v);
+/* Run v until its pCPU is wanted back, it blocks or its domain dies. */
+void pv_vcpu_run(struct vcpu *v);
+/* The exit of the last pv_enter(), by vector (pv_run.c). */
+void pv_handle_exception(struct vcpu *v, unsigned int vector);
+
+/* pv_domain.c: switch guest kernel <-> user mode (page tables, GS base). */
+void pv_toggle_mode(struct vcpu *v);
+/* Load CR3 for v's current mode. */
+void pv_load_cr3(struct vcpu *v);
+/* v is running: its FS base and active GS base from the CPU into its
+ * pv_vcpu (a selector load by the guest changes them), and back. */
+void pv_bases_save(struct vcpu *v);
+void pv_bases_load(struct vcpu *v);
+/* Load a flat (or null) selector into %gs for guest user mode: the user
+ * GS base becomes 0. */
+void pv_gs_selector_load(struct vcpu *v, uint16_t sel);
+
+/* pv_emul.c: instructions the guest kernel may not run in ring 3. True
+ * when emulated (frame advanced), false to bounce the fault. */
+bool pv_emulate_ud(struct vcpu *v);
+bool pv_emulate_gp(struct vcpu *v);
+
+/* pv_domain.c: a writable reference on a frame of d that Mica writes
+ * itself (the console ring, a registered vcpu_info), so that the guest
+ * can never make it a page table; 0 or the PV MMU's -errno. */
+int __must_check pv_frame_hold(struct domain *d, mfn_t mfn);
+void pv_frame_release(struct domain *d, mfn_t mfn);
+
+/* pv_mm_glue.c: hand the PV MMU core its runtime services. */
+void pv_mm_ops_install(void);
+
+/* pv_build.c */
+int pv_domain_build(struct domain *d, const struct domain_config *cfg);
+
+#endif /* PV_INTERNAL_H */
