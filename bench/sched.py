@@ -46,7 +46,9 @@ class RunError(Exception):
 
 
 def boot(a, tag, modules, report, timeout):
-    """One QEMU run of Mica with the given modules; returns the log lines."""
+    """One QEMU run of Mica with the given modules; returns the log lines
+    and the host's 1-minute load average at its end (other work on the
+    host slows QEMU's pCPU threads and shows in every figure)."""
     mem = 192 + 4 * len(modules)
     args = f"on_empty=poweroff sched_report={report[0]},{report[1]} {a.mica_args}"
     cmd = gl.platform_args(smp=a.smp, mem=f"{mem}M") + [
@@ -73,7 +75,7 @@ def boot(a, tag, modules, report, timeout):
         tail = "\n".join("  | " + s for s in why + ["..."] + lines[-10:])
         raise RunError(f"{tag}: exit {rc}, {ok} of {len(modules)} verdicts SUCCESS; "
                        f"log {log}\n{tail}")
-    return lines
+    return lines, os.getloadavg()[0]
 
 
 def one_report(lines, tag):
@@ -95,7 +97,7 @@ def throughput(a, n):
     mods = [spin_module(a, f"s{i}", a.seconds, warm) for i in range(1, n + 1)]
     # The report window: the middle of the counting windows.
     report = (warm * 1000 + 500, a.seconds * 1000 - 1000)
-    lines = boot(a, tag, mods, report, a.timeout + 2 * warm + a.seconds)
+    lines, host_load = boot(a, tag, mods, report, a.timeout + 2 * warm + a.seconds)
     r = one_report(lines, tag)
     mhz = next((float(m[1]) for line in lines if (m := MICA_TSC.search(line))), None)
     g = [v for v in sr.guest_results(lines).values() if "count0" in v and "chunks" in v]
@@ -111,7 +113,8 @@ def throughput(a, n):
             "max_rate": max(rates), "nested": nested, "window_ms": r.window_ms,
             "busy_pcpus": sum(d["run_ms"] for d in r.doms.values()) / r.window_ms,
             "idle_ms": r.idle_ms, "switches": r.switches,
-            "switch_avg_ns": r.switch_avg_ns, "steals": r.steals, "policy": r.policy}
+            "switch_avg_ns": r.switch_avg_ns, "steals": r.steals, "policy": r.policy,
+            "host_load": host_load}
 
 
 def wake_latency(a, load):
@@ -126,7 +129,7 @@ def wake_latency(a, load):
     mods.append(f"{a.wake} type=hvm mem=4M name=waker -- seconds={a.seconds + build_s} "
                 "period_us=5000")
     report = (build_s * 1000 + 1000, a.seconds * 1000 - 1000)
-    lines = boot(a, tag, mods, report, a.timeout + 2 * build_s + a.seconds)
+    lines, host_load = boot(a, tag, mods, report, a.timeout + 2 * build_s + a.seconds)
     r = one_report(lines, tag)
     d, g = r.doms.get("waker"), sr.guest_results(lines).get("waker", {})
     if not d or "hist" not in g:
@@ -134,7 +137,7 @@ def wake_latency(a, load):
     return {"load": load, "pcpus": r.ncpus, "wakes": d["wakes"],
             "hv_avg_us": d["wake_avg_us"], "hv_max_us": d["wake_max_us"],
             "hv_hist": r.hist, "guest_wakes": g["wakes"], "guest_avg_us": g["late_avg_us"],
-            "guest_max_us": g["late_max_us"], "guest_hist": g["hist"]}
+            "guest_max_us": g["late_max_us"], "guest_hist": g["hist"], "host_load": host_load}
 
 
 def median_run(fn, a, arg, key):
@@ -152,14 +155,15 @@ def print_throughput(a, rows):
           f"QEMU TCG, {a.seconds} s counted per domain, median of {a.runs} run(s)")
     print(f"{'domains':>7} {'chunks/s':>10} {'x 1 dom':>8} {'min/max':>8} "
           f"{'busy pCPUs':>10} {'idle ms':>8} {'switch/s':>8} {'switch ns':>9} "
-          f"{'steals':>6} {'starts s':>8}")
+          f"{'steals':>6} {'starts s':>8} {'host load':>9}")
     for r in rows:
         rel = f"{r['rate'] / base:.2f}" if base else "-"
         flag = "" if r["nested"] else "  (counting windows not nested: raise --warmup)"
         print(f"{r['domains']:>7} {r['rate']:>10.0f} {rel:>8} "
               f"{r['min_rate'] / r['max_rate']:>8.2f} {r['busy_pcpus']:>10.2f} "
               f"{r['idle_ms']:>8} {r['switches'] * 1000 / r['window_ms']:>8.0f} "
-              f"{r['switch_avg_ns']:>9} {r['steals']:>6} {r['spread_s']:>8.2f}{flag}")
+              f"{r['switch_avg_ns']:>9} {r['steals']:>6} {r['spread_s']:>8.2f} "
+              f"{r['host_load']:>9.1f}{flag}")
 
 
 def print_wake(rows):
@@ -168,12 +172,12 @@ def print_wake(rows):
     print(f"{'load':>4} {'wakes':>6} {'avg us':>7} {'max us':>7}  "
           + " ".join(f"{b:>6}" for b in sr.BUCKETS) + " | "
           f"{'wakes':>6} {'avg us':>7} {'max us':>7}  "
-          + " ".join(f"{b:>6}" for b in sr.BUCKETS))
+          + " ".join(f"{b:>6}" for b in sr.BUCKETS) + f" {'host load':>9}")
     for r in rows:
         print(f"{r['load']:>4} {r['wakes']:>6} {r['hv_avg_us']:>7} {r['hv_max_us']:>7}  "
               + " ".join(f"{n:>6}" for n in r["hv_hist"]) + " | "
               f"{r['guest_wakes']:>6} {r['guest_avg_us']:>7} {r['guest_max_us']:>7}  "
-              + " ".join(f"{n:>6}" for n in r["guest_hist"]))
+              + " ".join(f"{n:>6}" for n in r["guest_hist"]) + f" {r['host_load']:>9.1f}")
 
 
 def parse_args():
@@ -188,7 +192,7 @@ def parse_args():
     ap.add_argument("--seconds", type=int, default=6, help="counted seconds per guest")
     ap.add_argument("--warmup", type=int, default=2,
                     help="uncounted seconds before and after, plus the build time")
-    ap.add_argument("--build-ms", type=int, default=50,
+    ap.add_argument("--build-ms", type=int, default=100,
                     help="allowance per domain for Mica to build it (default %(default)s)")
     ap.add_argument("--runs", type=int, default=1, help="boots per row (median)")
     ap.add_argument("--mica-args", default="", help="more Mica options, e.g. sched=rr")

@@ -64,7 +64,9 @@ static struct vcpu *pick_locked(unsigned int cpu, struct vcpu *prev, uint64_t no
     return next;
 }
 
-static void switch_out(struct vcpu *prev)
+/* True if prev's domain died: the last of its vCPUs to leave destroys it
+ * here, which takes tens of ms under TCG. */
+static bool switch_out(struct vcpu *prev)
 {
     bool gone = prev->sched.dead;
 
@@ -74,6 +76,25 @@ static void switch_out(struct vcpu *prev)
     __atomic_store_n(&prev->sched.ctx_cpu, -1, __ATOMIC_RELEASE);
     if (gone)
         domain_vcpus_gone(prev->domain);
+    return gone;
+}
+
+/* next was chosen at its runstate's entry_ns, but this pCPU was busy with
+ * a dead domain until now: that time was spent waiting, not running, and
+ * is neither charged to next (credit, runstate) nor counted as a switch. */
+static void restart_stint(struct vcpu *next)
+{
+    uint64_t flags = local_irq_save(), now;
+
+    spin_lock(&sched_lock);
+    now = now_ns();
+    if (next->sched.unit.state == SCHED_RUNNING) {
+        next->sched.time[SCHED_RUNNABLE] += now - next->sched.entry_ns;
+        next->sched.entry_ns = now;
+        next->sched.unit.start_ns = now;
+    }
+    spin_unlock(&sched_lock);
+    local_irq_restore(flags);
 }
 
 static void switch_in(struct vcpu *next, unsigned int cpu)
@@ -93,6 +114,7 @@ static struct vcpu *schedule(void)
     struct sched_pcpu *sp = &sched_pcpu[cpu];
     struct vcpu *prev = sp->curr, *next;
     uint64_t t0 = now_ns(), flags;
+    bool gone;
 
     sp->need_resched = false;
     flags = local_irq_save();
@@ -103,12 +125,13 @@ static struct vcpu *schedule(void)
     if (prev == next)
         return next;
     this_cpu()->current_vcpu = NULL;
-    if (prev)
-        switch_out(prev);
+    gone = prev && switch_out(prev);
+    if (gone && next)
+        restart_stint(next);
     if (next)
         switch_in(next, cpu);
     sp->curr = next;
-    if (prev && next)
+    if (prev && next && !gone)
         sched_stat_switch(now_ns() - t0);
     return next;
 }

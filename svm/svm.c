@@ -7,17 +7,12 @@
 #include <hv/p2m.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
-#include <hv/spinlock.h>
 #include <hv/x86.h>
 #include "svm.h"
 
 struct svm_caps svm_caps;
 
-/* ASIDs: 0 is the host's; each vCPU holds one until it is destroyed.
- * Locking: asid_lock protects asid_used. */
-#define ASID_MAX 4096
-static uint64_t asid_used[ASID_MAX / 64] = { 1 };
-static spinlock_t asid_lock = SPINLOCK_INIT;
+static struct svm_asid_cpu asid_cpu[MAX_CPUS]; /* svm_asid.c */
 static paddr_t host_save_pa[MAX_CPUS];   /* VM_HSAVE_PA area per pCPU */
 static paddr_t host_vmcb_pa[MAX_CPUS];   /* VMSAVE copy of host state per pCPU */
 
@@ -48,6 +43,12 @@ static int svm_cpu_enable(void)
         printk(LOG_ERR "CPU%u: SVM without nested paging is not supported yet\n", cpu);
         return -ENODEV;
     }
+    if (svm_caps.nr_asids < 2) {
+        printk(LOG_ERR "CPU%u: SVM offers no ASID for guests\n", cpu);
+        return -ENODEV;
+    }
+    svm_asid_cpu_init(&asid_cpu[cpu], svm_caps.nr_asids,
+                      svm_caps.features & SVM_FEAT_FLUSH_BY_ASID);
     hsave = alloc_page_zeroed();
     hvmcb = alloc_page_zeroed();
     if (!hsave || !hvmcb)
@@ -67,29 +68,6 @@ static int svm_cpu_enable(void)
     return 0;
 }
 
-static uint32_t asid_alloc(void)
-{
-    uint32_t limit = MIN(svm_caps.nr_asids, ASID_MAX), asid = 0;
-
-    spin_lock(&asid_lock);
-    for (uint32_t a = 1; a < limit; a++) {
-        if (!(asid_used[a / 64] & (1ULL << (a % 64)))) {
-            asid_used[a / 64] |= 1ULL << (a % 64);
-            asid = a;
-            break;
-        }
-    }
-    spin_unlock(&asid_lock);
-    return asid;
-}
-
-static void asid_free(uint32_t asid)
-{
-    spin_lock(&asid_lock);
-    asid_used[asid / 64] &= ~(1ULL << (asid % 64));
-    spin_unlock(&asid_lock);
-}
-
 static int svm_vcpu_init(struct vcpu *v)
 {
     struct svm_vcpu *s = xzalloc(sizeof(*s));
@@ -104,13 +82,7 @@ static int svm_vcpu_init(struct vcpu *v)
     s->vmcb_pa = __pa(s->vmcb);
     v->arch = s;
     svm_vmcb_init(v, s->vmcb);
-    s->vmcb->asid = asid_alloc();
-    if (!s->vmcb->asid) {
-        printk(LOG_ERR "SVM: out of ASIDs (%u)\n", svm_caps.nr_asids);
-        return -ENOSPC;
-    }
-    s->flush_tlb = true;
-    return 0;
+    return 0; /* the ASID is given at the first VMRUN */
 }
 
 static void svm_vcpu_destroy(struct vcpu *v)
@@ -119,27 +91,53 @@ static void svm_vcpu_destroy(struct vcpu *v)
 
     if (!s)
         return;
-    if (s->vmcb && s->vmcb->asid)
-        asid_free(s->vmcb->asid);
     if (s->vmcb)
         free_page(s->vmcb);
     xfree(s);
     v->arch = NULL;
 }
 
+static const uint8_t tlb_control[] = {
+    [SVM_ASID_FLUSH_NONE] = TLB_CONTROL_NONE,
+    [SVM_ASID_FLUSH_ASID] = TLB_CONTROL_FLUSH_ASID,
+    [SVM_ASID_FLUSH_ALL] = TLB_CONTROL_FLUSH_ALL,
+};
+
+/* Said once per pCPU, the first time its ASIDs run out (generation 3: the
+ * first assignment on the pCPU started generation 2). */
+static void asid_note_recycling(unsigned int cpu)
+{
+    static bool noted[MAX_CPUS];
+
+    if (asid_cpu[cpu].generation < 3 || noted[cpu])
+        return;
+    noted[cpu] = true;
+    printk("SVM: CPU%u: all %u guest ASIDs in use, recycling them\n", cpu,
+           svm_caps.nr_asids - 1);
+}
+
+/* Called with interrupts off, which keeps this pCPU's ASID state and v's
+ * ASID tag unchanged from the assignment to VMRUN (svm_asid.c). */
 static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
 {
     struct svm_vcpu *s = to_svm(v);
     struct vmcb *vmcb = s->vmcb;
     unsigned int cpu = smp_processor_id();
+    enum svm_asid_flush flush;
 
+    flush = svm_asid_assign(&asid_cpu[cpu], cpu, &s->asid, s->flush_tlb);
+    vmcb->asid = s->asid.asid;
+    vmcb->tlb_control = tlb_control[flush];
+    if (flush == SVM_ASID_FLUSH_ALL)
+        asid_note_recycling(cpu);
     vmcb->rax = v->gpr[GPR_RAX];
     vmcb->rsp = v->gpr[GPR_RSP];
-    vmcb->tlb_control = s->flush_tlb ? TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_NONE;
     vmcb->clean = 0; /* we never rely on the VMCB state cache */
     s->flush_tlb = false;
     svm_vmrun(v->gpr, s->vmcb_pa, host_vmcb_pa[cpu]);
     local_irq_disable();
+    if (vmcb->exitcode != VMEXIT_INVALID)
+        svm_asid_flushed(&asid_cpu[cpu]); /* a failed VMRUN flushed nothing */
     v->gpr[GPR_RAX] = vmcb->rax;
     v->gpr[GPR_RSP] = vmcb->rsp;
     v->nr_exits++;

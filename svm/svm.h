@@ -5,6 +5,7 @@
 
 #include <hv/domain.h>
 #include <hv/hvm.h>
+#include "svm_asid.h"
 #include "vmcb.h"
 
 #define MSR_VM_CR 0xc0010114
@@ -15,11 +16,13 @@
 /* CPUID 0x8000000A EDX feature bits. */
 #define SVM_FEAT_NPT (1U << 0)
 #define SVM_FEAT_NRIPS (1U << 3)
+#define SVM_FEAT_FLUSH_BY_ASID (1U << 6)
 #define SVM_FEAT_DECODE_ASSISTS (1U << 7)
 
 struct svm_vcpu {
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
+    struct svm_asid_tag asid; /* svm_asid.c; copied to the VMCB at each run */
     bool flush_tlb;       /* the nested tables changed since the last run */
 };
 

@@ -80,7 +80,8 @@
 #define EVENT_TYPE_SHIFT 8
 
 #define TLB_CONTROL_NONE 0
-#define TLB_CONTROL_FLUSH_ASID 3
+#define TLB_CONTROL_FLUSH_ALL 1   /* every ASID's entries */
+#define TLB_CONTROL_FLUSH_ASID 3  /* this guest's ASID only */
 
 struct vmcb_seg {
     uint16_t sel;

@@ -139,6 +139,7 @@ void hvm_console_tx(void *opaque, uint8_t c)
     if (c == '\r')
         return;
     p->con_last_tx = hvm_guest_now(p->d);
+    p->con_tx_exits = p->d->vcpu[0]->nr_exits;
     if (c != '\n' && p->con_len < CONSOLE_LINE_MAX - 1) {
         p->con_line[p->con_len++] = (char)c;
         if (p->con_len < CONSOLE_LINE_MAX - 1)
@@ -153,17 +154,23 @@ void hvm_console_flush(struct hvm_platform *p)
     p->con_len = 0;
 }
 
-/* A partial line (a shell prompt) is shown once the guest has been quiet
- * for a moment, so prompts appear without waiting for a newline. */
+/* A partial line (a shell prompt) is shown once the guest has gone quiet:
+ * no output for CONSOLE_FLUSH_NS while vCPU 0 halted or went on exiting for
+ * other reasons. Time alone does not tell: a guest preempted in the middle
+ * of a line (16 vCPUs per pCPU wait ~450 ms for their turn), or whose QEMU
+ * thread the host stalls, resumes with the line's next byte, and its lines
+ * were cut in two. */
 uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now)
 {
+    const struct vcpu *v0 = p->d->vcpu[0];
+
     if (!p->con_len)
         return HVM_NO_DEADLINE;
-    if (now - p->con_last_tx >= CONSOLE_FLUSH_NS) {
+    if (now - p->con_last_tx < CONSOLE_FLUSH_NS)
+        return p->con_last_tx + CONSOLE_FLUSH_NS;
+    if (v0->halted || v0->nr_exits - p->con_tx_exits >= CONSOLE_FLUSH_EXITS)
         hvm_console_flush(p);
-        return HVM_NO_DEADLINE;
-    }
-    return p->con_last_tx + CONSOLE_FLUSH_NS;
+    return HVM_NO_DEADLINE; /* else looked at again at vCPU 0's next exit */
 }
 
 void hvm_platform_console_input(struct domain *d, uint8_t c)

@@ -433,6 +433,8 @@ def boots_hvm_or_pvh(row):
     return any(" type=hvm" in m or " type=pvh" in m for m in row["modules"])
 
 
+# Lines of the SVM backend itself (its ASIDs) are not expected of VMX.
 for row in [r for r in SCENARIOS if boots_hvm_or_pvh(r)]:
     SCENARIOS.append(dict(row, name="vmx-" + row["name"], vendor="intel",
-                          cpu=VMX_CPU, accel="kvm"))
+                          cpu=VMX_CPU, accel="kvm",
+                          expect=[e for e in row["expect"] if not e.startswith("SVM: ")]))

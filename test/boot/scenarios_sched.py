@@ -117,6 +117,18 @@ def add(scenario):
                              "guest_over_pct": 1, "guest_max_us": None},
                     "share": {f"spin{i}": (5, 50) for i in range(1, 5)}})
 
+    # More vCPUs than ASIDs (QEMU offers 16: 15 for guests): 20 domains,
+    # 16 of them pinned to pCPU 1, which must recycle its ASIDs on every
+    # round of its run queue; the other 4 move between the pCPUs and come
+    # back to stale ASID tags. Every domain must finish its own run.
+    # Before ASIDs were recycled, domain 16 was refused ("out of ASIDs").
+    pinned = [(f"p{i}", "cpu=1") for i in range(1, 17)]
+    free = [(f"f{i}", "") for i in range(1, 5)]
+    scenario("sched-asid-recycle", mem="256M", args="on_empty=poweroff",
+             modules=spinners(pinned + free, seconds=3),
+             expect=[r"SVM: CPU1: all 15 guest ASIDs in use, recycling them",
+                     r"No domains left", r"Powering off"], checks=CHECKS)
+
     # The 'r' debug key while three domains share two pCPUs: only the
     # header is fixed ("Scheduler: credit"). Not typed during sched-wake:
     # printing it holds up the scheduler for as long as the console takes.

@@ -18,6 +18,9 @@
 #define TESTDEV_SIZE 0x1000
 #define CONSOLE_LINE_MAX 160
 #define CONSOLE_FLUSH_NS 200000000ULL /* 200 ms */
+/* More exits than a guest makes between two bytes of one line (interrupt-
+ * driven 8250 output: injection, IIR, LSR, EOI and THR writes). */
+#define CONSOLE_FLUSH_EXITS 32
 #define CONSOLE_RX_RING 1024
 #define CONSOLE_RX_RETRY_NS 1000000ULL /* 1 ms */
 
@@ -47,6 +50,7 @@ struct hvm_platform {
     char con_line[CONSOLE_LINE_MAX];
     unsigned int con_len;
     uint64_t con_last_tx;      /* guest time of the last output byte */
+    uint64_t con_tx_exits;     /* vCPU 0's nr_exits then */
     uint64_t rx_dropped;       /* console bytes lost: the input ring was full */
     uint8_t rx_ring[CONSOLE_RX_RING]; /* typed input waiting for UART FIFO room */
     unsigned int rx_head, rx_count;
