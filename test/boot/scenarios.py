@@ -273,6 +273,16 @@ scenario("pv_hostile", mem="512M", modules=["guest:pv_hostile type=pv mem=64M"],
                  r"^\(d1\) Test result: SUCCESS$",
                  r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
          checks=["no-fail"])
+# A PV guest's own GDT: set_gdt and update_descriptor, its data and code
+# segments used, system descriptors and unsafe frames refused; multicall
+# with per-entry refusals; port I/O under the virtual IOPL.
+scenario("pv_gdt", mem="512M", modules=["guest:pv_gdt type=pv mem=64M"],
+         expect=[r"^\(d1\) pv_gdt: own GDT: data segment 0x13, code segment 0xb used",
+                 r"^\(d1\) pv_gdt: system descriptors, writable frames, page tables refused",
+                 r"^\(d1\) pv_gdt: multicall per-entry refusals, port I/O under IOPL 1",
+                 r"^\(d1\) Test result: SUCCESS$", r"Domain 1 \(guest1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
 # PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
 scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
          modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
