@@ -77,7 +77,7 @@ bool pv_gs_selector_load(struct vcpu *v, uint16_t sel);
  * when emulated (frame advanced), false to bounce the fault. */
 bool pv_emulate_ud(struct vcpu *v);
 bool pv_emulate_gp(struct vcpu *v);
-/* pv_ioport.c: IN/OUT under the virtual IOPL; its length or 0. */
+/* pv_ioport.c: IN/OUT, CLI/STI under the virtual IOPL; length or 0. */
 unsigned int pv_emulate_io(struct vcpu *v, const uint8_t *insn, unsigned int n);
 
 /* pv_domain.c: a writable reference on a frame of d that Mica writes

@@ -7,7 +7,9 @@
  * address (0xcf8, 32 bits) reads back what was written. Linux asks for
  * IOPL 1 at boot and then probes PCI and legacy devices with plain IN and
  * OUT; on Mica the devices are simply absent. The hardware IOPL stays 0,
- * so every IN/OUT arrives here as #GP.
+ * so every IN/OUT arrives here as #GP. CLI and STI under that IOPL do
+ * nothing, as on Xen (a guest masks events through its vcpu_info; Linux's
+ * cmpxchg16b emulation wraps itself in pushf/cli/popf).
  */
 #include <hv/errno.h>
 #include <hv/hypercall.h>
@@ -60,7 +62,8 @@ static void io_write(struct pv_vcpu *p, uint16_t port, unsigned int size)
 }
 
 /* IN/OUT with an immediate or DX port (E4-E7, EC-EF), an optional 0x66
- * prefix: their length, 0 when insn is not one or IOPL forbids it. */
+ * prefix, or CLI/STI: their length, 0 when insn is not one or IOPL
+ * forbids it. */
 unsigned int pv_emulate_io(struct vcpu *v, const uint8_t *insn, unsigned int n)
 {
     struct pv_vcpu *p = pv_vcpu(v);
@@ -68,7 +71,11 @@ unsigned int pv_emulate_io(struct vcpu *v, const uint8_t *insn, unsigned int n)
     uint8_t op = n > pfx ? insn[pfx] : 0;
     uint16_t port;
 
-    if ((op & 0xf4) != 0xe4 || !iopl_ok(p))
+    if (!iopl_ok(p))
+        return 0;
+    if (op == 0xfa || op == 0xfb)
+        return len; /* CLI, STI */
+    if ((op & 0xf4) != 0xe4)
         return 0;
     if (!(op & 8)) {           /* the imm8 forms */
         if (n < len + 1)

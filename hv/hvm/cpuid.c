@@ -23,8 +23,9 @@
 #define L1_EDX_APIC (1U << 9)
 /* PV guests: no superpages in their page tables (include/hv/pv_mm.h), so
  * no PSE, PSE-36 or 1 GiB pages, as Xen's PV CPUID policy; Linux then
- * builds its direct map from 4 KiB pages. */
-#define L1_EDX_PV_HIDE ((1U << 3) | (1U << 17))
+ * builds its direct map from 4 KiB pages. No MCE/MCA either: PV guests
+ * get no machine-check MSRs (their RDMSR is #GP). */
+#define L1_EDX_PV_HIDE ((1U << 3) | (1U << 7) | (1U << 14) | (1U << 17))
 #define L81_EDX_PV_HIDE (1U << 26)
 /* Leaf 0x80000001 ECX: SVM, XOP, SKINIT, WDT, FMA4, TOPOEXT, perf counters. */
 #define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
