@@ -27,6 +27,8 @@
  * get no machine-check MSRs (their RDMSR is #GP). */
 #define L1_EDX_PV_HIDE ((1U << 3) | (1U << 7) | (1U << 14) | (1U << 17))
 #define L81_EDX_PV_HIDE (1U << 26)
+/* Nor SMEP or SMAP: a guest kernel at CPL 3 cannot run CLAC/STAC (#UD). */
+#define L7_EBX_PV_HIDE ((1U << 7) | (1U << 20))
 /* Leaf 0x80000001 ECX: SVM, XOP, SKINIT, WDT, FMA4, TOPOEXT, perf counters. */
 #define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
                       (1U << 22) | (1U << 23) | \
@@ -115,7 +117,9 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs 
         *r = (struct cpuid_regs){ 0, 0, 0, 0 }; break; /* not virtualized */
     case 7:
         if (sub == 0)
-            *r = (struct cpuid_regs){ 0, r->ebx & L7_EBX_KEEP, 0, 0 };
+            *r = (struct cpuid_regs){ 0, r->ebx & L7_EBX_KEEP &
+                                             ~(v->domain->type == DOMAIN_PV ? L7_EBX_PV_HIDE : 0),
+                                      0, 0 };
         else
             *r = (struct cpuid_regs){ 0, 0, 0, 0 };
         break;
