@@ -27,8 +27,10 @@
  * get no machine-check MSRs (their RDMSR is #GP). */
 #define L1_EDX_PV_HIDE ((1U << 3) | (1U << 7) | (1U << 14) | (1U << 17))
 #define L81_EDX_PV_HIDE (1U << 26)
-/* Nor SMEP or SMAP: a guest kernel at CPL 3 cannot run CLAC/STAC (#UD). */
-#define L7_EBX_PV_HIDE ((1U << 7) | (1U << 20))
+/* Nor SMEP or SMAP: a guest kernel at CPL 3 cannot run CLAC/STAC (#UD);
+ * nor FSGSBASE: CR4.FSGSBASE stays clear, so RDFSBASE & co. #UD (bases go
+ * through set_segment_base and the emulated MSRs). */
+#define L7_EBX_PV_HIDE ((1U << 0) | (1U << 7) | (1U << 20))
 /* Leaf 0x80000001 ECX: SVM, XOP, SKINIT, WDT, FMA4, TOPOEXT, perf counters. */
 #define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
                       (1U << 22) | (1U << 23) | \
