@@ -77,6 +77,9 @@ bool pv_gs_selector_load(struct vcpu *v, uint16_t sel);
  * when emulated (frame advanced), false to bounce the fault. */
 bool pv_emulate_ud(struct vcpu *v);
 bool pv_emulate_gp(struct vcpu *v);
+/* pv_ptwr.c: a guest kernel's write to its own L1 table, through the PV
+ * MMU; true when done (frame advanced). */
+bool pv_emulate_ptwr(struct vcpu *v, uint64_t addr);
 /* pv_ioport.c: IN/OUT, CLI/STI under the virtual IOPL; length or 0. */
 unsigned int pv_emulate_io(struct vcpu *v, const uint8_t *insn, unsigned int n);
 

@@ -283,6 +283,14 @@ scenario("pv_gdt", mem="512M", modules=["guest:pv_gdt type=pv mem=64M"],
                  r"^\(d1\) Test result: SUCCESS$", r"Domain 1 \(guest1\) shut down: poweroff",
                  r"Powering off"],
          checks=["no-fail"])
+# Writable page tables: direct writes to the guest's own L1 entries done
+# through the PV MMU; unsafe ones come back as #PF.
+scenario("pv_ptwr", mem="512M", modules=["guest:pv_ptwr type=pv mem=64M"],
+         expect=[r"^\(d1\) pv_ptwr: direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",
+                 r"^\(d1\) pv_ptwr: refused L1 writes come back as #PF, entries unchanged",
+                 r"^\(d1\) Test result: SUCCESS$", r"Domain 1 \(guest1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
 # PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
 scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
          modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
