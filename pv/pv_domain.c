@@ -324,4 +324,6 @@ const struct domain_ops pv_domain_ops = {
     .copy_to_guest_kernel = pv_copy_to_guest_kernel,
     .guest_frame_get = pv_guest_frame_get,
     .guest_frame_put = pv_guest_frame_put,
+    .vcpu_initialise = pv_vcpu_initialise,
+    .vcpu_up = pv_vcpu_up,
 };

@@ -121,19 +121,15 @@ static void pv_gdt_install(struct vcpu *v, const mfn_t *frames, unsigned int nr,
     p->gdt_ents = ents;
 }
 
-long do_set_gdt(struct vcpu *v, struct hypercall_args *args)
+int pv_gdt_set(struct vcpu *v, const uint64_t *list, uint64_t ents)
 {
     struct pv_mm_domain *m = &v->domain->pv->mm;
-    uint64_t list[FIRST_RESERVED_GDT_PAGE];
     mfn_t frames[FIRST_RESERVED_GDT_PAGE];
-    uint64_t ents = args->a[1];
     unsigned int nr = (unsigned int)((ents + DESC_PER_PAGE - 1) / DESC_PER_PAGE);
     int rc;
 
     if (ents > FIRST_RESERVED_GDT_ENTRY)
         return -EINVAL;
-    if (copy_from_guest(v, list, args->a[0], nr * sizeof(list[0])))
-        return -EFAULT;
     for (unsigned int i = 0; i < nr; i++) {
         if (list[i] >> 40)
             return -EINVAL;
@@ -145,8 +141,24 @@ long do_set_gdt(struct vcpu *v, struct hypercall_args *args)
     if (rc)
         return rc;
     pv_gdt_install(v, frames, nr, (unsigned int)ents);
-    gdt_guest_map(frames, nr);
     return 0;
+}
+
+long do_set_gdt(struct vcpu *v, struct hypercall_args *args)
+{
+    uint64_t list[FIRST_RESERVED_GDT_PAGE];
+    uint64_t ents = args->a[1];
+    int rc;
+
+    if (ents > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (copy_from_guest(v, list, args->a[0],
+                        (ents + DESC_PER_PAGE - 1) / DESC_PER_PAGE * sizeof(list[0])))
+        return -EFAULT;
+    rc = pv_gdt_set(v, list, ents);
+    if (!rc)
+        pv_gdt_load(v);
+    return rc;
 }
 
 /*

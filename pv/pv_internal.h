@@ -94,10 +94,17 @@ void pv_mm_ops_install(void);
 
 /* pv_gdt.c: descriptor tables. */
 bool pv_desc_check(uint64_t *desc);
+/* v's GDT from now on: `ents` descriptors in the frames of list (checked,
+ * referenced); 0 or -EINVAL. Not mapped here (pv_gdt_load). */
+int __must_check pv_gdt_set(struct vcpu *v, const uint64_t *list, uint64_t ents);
 void pv_gdt_release(struct vcpu *v);
 void pv_gdt_load(struct vcpu *v);
 void pv_gdt_unload(void);
 bool pv_gdt_cs_ok(struct vcpu *v, uint16_t cs, uint64_t rip);
+
+/* pv_vcpu_ctx.c: VCPUOP_initialise / VCPUOP_up. */
+int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
+int pv_vcpu_up(struct vcpu *v);
 
 /* pv_build.c */
 int pv_domain_build(struct domain *d, const struct domain_config *cfg);

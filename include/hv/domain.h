@@ -99,6 +99,10 @@ struct domain_ops {
      * held so the guest cannot make it a page table meanwhile (PV) until
      * guest_frame_put (optional). -EINVAL when it is not the domain's RAM. */
     int (*guest_frame_get)(struct domain *d, uint64_t frame, paddr_t *pa);
+    /* VCPUOP_initialise from `caller` for v (a guest context at arg) and
+     * VCPUOP_up; optional (PV only): -ENOSYS without. */
+    int (*vcpu_initialise)(struct vcpu *caller, struct vcpu *v, uint64_t arg);
+    int (*vcpu_up)(struct vcpu *v);
     void (*guest_frame_put)(struct domain *d, uint64_t frame);
 };
 

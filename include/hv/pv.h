@@ -29,6 +29,7 @@ struct pv_vcpu {
     struct cpu_regs regs __aligned(16);
     struct vcpu *vcpu;
     bool kernel_mode;
+    bool initialised;                     /* VCPUOP_initialise done (APs) */
     /* The PV MMU's view (mm/pv_mm*.c): the page-table bases, kernel_l4
      * (CR3 in kernel mode) and user_l4 (INVALID_MFN: none yet). */
     struct pv_mm_vcpu mm;
