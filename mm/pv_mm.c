@@ -214,6 +214,31 @@ int pv_mm_update_va(struct pv_mm_vcpu *mv, vaddr_t va, uint64_t val)
     return rc;
 }
 
+int pv_mm_ptwr_lookup(struct pv_mm_vcpu *mv, vaddr_t va, paddr_t *ma)
+{
+    struct pv_mm_domain *d = mv->d;
+    unsigned int slot;
+    mfn_t l1, target;
+    uint64_t e;
+    int rc = -EINVAL;
+
+    if (!pv_guest_va_ok(va) || (va & 7))
+        return -EINVAL;
+    spin_lock(&d->lock);
+    if (!mfn_eq(mv->kernel_l4, INVALID_MFN) && !walk_to_l1(mv->kernel_l4, va, &l1, &slot) &&
+        pv_page(l1)->type == PGT_L1) {
+        e = __atomic_load_n(&pv_map(l1)[slot], __ATOMIC_RELAXED);
+        target = pte_mfn(e);
+        if ((e & PTE_P) && pv_page(target) && pv_page(target)->type == PGT_L1 &&
+            pv_page(target)->type_count) {
+            *ma = mfn_to_paddr(target) | (va & ~PAGE_MASK);
+            rc = 0;
+        }
+    }
+    spin_unlock(&d->lock);
+    return rc;
+}
+
 int pv_mm_machphys_update(struct pv_mm_domain *d, mfn_t mfn, uint64_t pfn)
 {
     int rc;

@@ -157,6 +157,7 @@ static void pv_vcpu_destroy(struct vcpu *v)
         return;
     if (v->xen && v->xen->vinfo_gpa)
         pv_frame_release(v->domain, paddr_to_mfn(v->xen->vinfo_gpa));
+    pv_gdt_release(v);
     pv_mm_vcpu_release(&p->mm);
     xfree(p);
     v->arch = NULL;
@@ -202,35 +203,49 @@ void pv_toggle_mode(struct vcpu *v)
 }
 
 /*
- * Selectors: the only descriptors a guest can load are the null one and
- * the reserved page's ring-3 ones, which ring 0 may load too, so this
- * cannot fault. Loading GS clears GS base: the hypervisor's is rewritten
- * before anything reads it, with interrupts off meanwhile.
+ * Load a guest selector; one the CPU refuses (the guest changed or dropped
+ * its GDT since) becomes the null selector, as Xen's fixups do. Ring 0 can
+ * load any data selector a guest can: every guest descriptor has DPL 3.
  */
+#define PV_SEG_LOAD(seg, sel)                                                          \
+    asm volatile("1: mov %k0, %%" seg "\n2:\n"                                         \
+                 ".pushsection .text.fixup, \"ax\"\n"                                   \
+                 "3: xor %k0, %k0\n\tmov %k0, %%" seg "\n\tjmp 2b\n"                   \
+                 ".popsection\n"                                                       \
+                 ".pushsection .ex_table, \"a\"\n\t.quad 1b, 3b\n\t.popsection"         \
+                 : "+r"(sel))
+
+/* Loading GS clears GS base: the hypervisor's is rewritten before
+ * anything reads it, with interrupts off meanwhile (a fault on the load
+ * itself happens before GS base changes). */
 static void pv_segments_load(struct vcpu *v, struct percpu *pc)
 {
     struct pv_vcpu *p = pv_vcpu(v);
+    uint32_t ds = p->ds, es = p->es, fs = p->fs, gs = p->gs;
     uint64_t flags = local_irq_save();
 
-    asm volatile("mov %0, %%ds\n\tmov %1, %%es\n\tmov %2, %%fs\n\tmov %3, %%gs"
-                 : : "r"((uint32_t)p->ds), "r"((uint32_t)p->es), "r"((uint32_t)p->fs),
-                     "r"((uint32_t)p->gs));
+    PV_SEG_LOAD("ds", ds);
+    PV_SEG_LOAD("es", es);
+    PV_SEG_LOAD("fs", fs);
+    PV_SEG_LOAD("gs", gs);
     wrmsr(MSR_GS_BASE, (uint64_t)pc);
     pv_bases_load(v);
     local_irq_restore(flags);
 }
 
-void pv_gs_selector_load(struct vcpu *v, uint16_t sel)
+bool pv_gs_selector_load(struct vcpu *v, uint16_t sel)
 {
     struct percpu *pc = this_cpu();
+    uint32_t gs = sel;
     uint64_t flags = local_irq_save();
 
     pv_bases_save(v);
-    asm volatile("mov %0, %%gs" : : "r"((uint32_t)sel));
+    PV_SEG_LOAD("gs", gs);
     wrmsr(MSR_GS_BASE, (uint64_t)pc);
     pv_vcpu(v)->gs_base_user = 0;
     pv_bases_load(v);
     local_irq_restore(flags);
+    return gs == sel;
 }
 
 static void pv_segments_save(struct vcpu *v)
@@ -253,6 +268,7 @@ static void pv_switch_in(struct vcpu *v)
     pc->pv_frame_top = top;
     tss_set_rsp0(pc, top);
     pv_load_cr3(v);
+    pv_gdt_load(v);
     pv_segments_load(v, pc);
     if (v->xen)
         xen_runstate_update(v); /* through the guest's page tables, now loaded */
@@ -262,6 +278,7 @@ static void pv_switch_in(struct vcpu *v)
 static void pv_switch_out(struct vcpu *v)
 {
     pv_segments_save(v);
+    pv_gdt_unload();
     write_cr3(hv_pt.root);
 }
 
@@ -283,6 +300,15 @@ static int pv_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_
     return pv_copy_raw((void *)gva, src, len) ? -EFAULT : 0;
 }
 
+/* Kernel addresses are mapped only by the kernel L4 (Linux's user L4
+ * leaves them out): in user mode the write waits for a later switch-in. */
+static int pv_copy_to_guest_kernel(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+    if (this_cpu()->current_vcpu != v || !pv_vcpu(v)->kernel_mode)
+        return -EAGAIN;
+    return pv_copy_to_guest(v, gva, src, len);
+}
+
 const struct domain_ops pv_domain_ops = {
     .name = "PV",
     .domain_init = pv_domain_init,
@@ -295,6 +321,9 @@ const struct domain_ops pv_domain_ops = {
     .switch_out = pv_switch_out,
     .copy_from_guest = pv_copy_from_guest,
     .copy_to_guest = pv_copy_to_guest,
+    .copy_to_guest_kernel = pv_copy_to_guest_kernel,
     .guest_frame_get = pv_guest_frame_get,
     .guest_frame_put = pv_guest_frame_put,
+    .vcpu_initialise = pv_vcpu_initialise,
+    .vcpu_up = pv_vcpu_up,
 };

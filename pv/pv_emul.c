@@ -4,7 +4,7 @@
  * Xen's pv/emul-priv-op.c and emul-inv-op.c do for the cases guests rely
  * on (xen-abi.md §4.12): CPUID behind the forced-emulation prefix, INT n
  * through the virtual IDT, moves from control registers, CLTS, WBINVD and
- * the segment-base MSRs. Everything else keeps its #GP or #UD, bounced to
+ * the segment-base MSRs; IN/OUT in pv_ioport.c. Everything else keeps its #GP or #UD, bounced to
  * the guest. Opcodes are decoded from the guest's bytes, not from the
  * error code (TCG reports it wrongly for INT n, DESIGN.md).
  */
@@ -185,6 +185,11 @@ bool pv_emulate_gp(struct vcpu *v)
 
     if (n >= 2 && insn[0] == 0xcd)
         return emulate_int(v, insn[1]);
+    len = pv_emulate_io(v, insn, n);
+    if (len) {
+        p->regs.rip += len;
+        return true;
+    }
     if (!p->kernel_mode || p->regs.error_code || n < 2)
         return false;
     len = emulate_priv(v, insn);

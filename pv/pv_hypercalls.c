@@ -117,16 +117,14 @@ long do_fpu_taskswitch(struct vcpu *v, struct hypercall_args *args)
     return 0;
 }
 
-/* A user %gs selector from the flat set (or null): its base is 0. */
+/* A user %gs selector: the flat set, the guest's GDT, or null; the user GS
+ * base becomes 0. One the CPU refuses (a hypervisor descriptor, one not
+ * present) leaves %gs null and is -EINVAL, where Xen returns 0. */
 static long set_user_gs_selector(struct vcpu *v, uint16_t sel)
 {
     if (sel > 3)
         sel |= 3;
-    if (sel > 3 && sel != FLAT_RING3_DS32 && sel != FLAT_RING3_CS32 &&
-        sel != FLAT_RING3_CS64)
-        return -EINVAL;
-    pv_gs_selector_load(v, sel);
-    return 0;
+    return pv_gs_selector_load(v, sel) ? 0 : -EINVAL;
 }
 
 long do_set_segment_base(struct vcpu *v, struct hypercall_args *args)

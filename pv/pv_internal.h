@@ -69,14 +69,19 @@ void pv_load_cr3(struct vcpu *v);
  * pv_vcpu (a selector load by the guest changes them), and back. */
 void pv_bases_save(struct vcpu *v);
 void pv_bases_load(struct vcpu *v);
-/* Load a flat (or null) selector into %gs for guest user mode: the user
- * GS base becomes 0. */
-void pv_gs_selector_load(struct vcpu *v, uint16_t sel);
+/* Load a selector into %gs for guest user mode: the user GS base becomes
+ * 0. False when the CPU refused it (null loaded instead). */
+bool pv_gs_selector_load(struct vcpu *v, uint16_t sel);
 
 /* pv_emul.c: instructions the guest kernel may not run in ring 3. True
  * when emulated (frame advanced), false to bounce the fault. */
 bool pv_emulate_ud(struct vcpu *v);
 bool pv_emulate_gp(struct vcpu *v);
+/* pv_ptwr.c: a guest kernel's write to its own L1 table, through the PV
+ * MMU; true when done (frame advanced). */
+bool pv_emulate_ptwr(struct vcpu *v, uint64_t addr);
+/* pv_ioport.c: IN/OUT, CLI/STI under the virtual IOPL; length or 0. */
+unsigned int pv_emulate_io(struct vcpu *v, const uint8_t *insn, unsigned int n);
 
 /* pv_domain.c: a writable reference on a frame of d that Mica writes
  * itself (the console ring, a registered vcpu_info), so that the guest
@@ -86,6 +91,20 @@ void pv_frame_release(struct domain *d, mfn_t mfn);
 
 /* pv_mm_glue.c: hand the PV MMU core its runtime services. */
 void pv_mm_ops_install(void);
+
+/* pv_gdt.c: descriptor tables. */
+bool pv_desc_check(uint64_t *desc);
+/* v's GDT from now on: `ents` descriptors in the frames of list (checked,
+ * referenced); 0 or -EINVAL. Not mapped here (pv_gdt_load). */
+int __must_check pv_gdt_set(struct vcpu *v, const uint64_t *list, uint64_t ents);
+void pv_gdt_release(struct vcpu *v);
+void pv_gdt_load(struct vcpu *v);
+void pv_gdt_unload(void);
+bool pv_gdt_cs_ok(struct vcpu *v, uint16_t cs, uint64_t rip);
+
+/* pv_vcpu_ctx.c: VCPUOP_initialise / VCPUOP_up. */
+int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
+int pv_vcpu_up(struct vcpu *v);
 
 /* pv_build.c */
 int pv_domain_build(struct domain *d, const struct domain_config *cfg);

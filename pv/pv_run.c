@@ -11,8 +11,6 @@
 
 #include "pv_internal.h"
 
-#define CANONICAL(va) ((uint64_t)((int64_t)((va) << 16) >> 16) == (va))
-
 /* RFLAGS bits a guest may hold in ring 3: the arithmetic flags, TF, DF,
  * AC, ID (IOPL stays 0, so CLI/STI/IN/OUT fault; IF is always on). */
 #define PV_RFLAGS_GUEST 0x250fd5UL
@@ -36,16 +34,16 @@ static bool pv_vcpu_ready(struct vcpu *v)
 
 /*
  * What IRETQ will load must not fault in ring 0, where the guest's GS
- * base is already in place (pv_entry.asm): the flat ring-3 selectors, a
- * canonical RIP, and for 32-bit code one inside the 4 GiB limit (SDM
+ * base is already in place (pv_entry.asm): a flat ring-3 or GDT code
+ * selector (pv_gdt.c), a canonical RIP, and for 32-bit code one inside the
+ * segment limit (SDM
  * Vol. 2A, IRET: both are checked before the return). Anything else is a
  * broken guest state.
  */
 static bool pv_frame_sane(struct vcpu *v)
 {
     struct cpu_regs *r = &pv_vcpu(v)->regs;
-    bool ok = r->cs == FLAT_RING3_CS64 ? CANONICAL(r->rip)
-                                        : r->cs == FLAT_RING3_CS32 && r->rip <= 0xffffffffUL;
+    bool ok = pv_gdt_cs_ok(v, (uint16_t)r->cs, r->rip);
 
     r->rflags = (r->rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
     r->ss = FLAT_KERNEL_SS;

@@ -125,6 +125,8 @@ void pv_handle_exception(struct vcpu *v, unsigned int vector)
         return;
     if (vector == 13 && pv_emulate_gp(v))
         return;
+    if (vector == 14 && (error & 3) == 3 && pv_emulate_ptwr(v, p->cr2))
+        return; /* a write to a present read-only page: maybe an L1 entry */
     if (vector == 7 && p->cr0_ts)
         p->cr0_ts = false; /* the guest's lazy FPU switch takes over */
     pv_inject_exception(v, vector, error);

@@ -8,6 +8,7 @@
 #include <hv/hvm/platform.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
+#include <hv/x86.h>
 #include <hv/xen.h>
 
 /* Guest RAM layout (docs/hvm-platform.md): up to 3 GiB from 0, the rest
@@ -70,6 +71,17 @@ static int hvm_copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size
     return hvm_copy_to_linear(v, gva, src, len, &f) ? -EFAULT : 0;
 }
 
+/* As the guest kernel: v may be switched in while in user mode. A 64-bit
+ * address means nothing before long mode (an AP still in real mode). */
+static int hvm_copy_to_guest_kernel(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+    struct guest_fault f;
+
+    if (v->wait_for_sipi || !(hvm_ops->get_reg(v, HVM_EFER) & EFER_LMA))
+        return -EAGAIN;
+    return hvm_copy_to_linear_kernel(v, gva, src, len, &f) ? -EFAULT : 0;
+}
+
 static int hvm_guest_frame_get(struct domain *d, uint64_t gfn, paddr_t *pa)
 {
     if (gfn >> 40 || p2m_translate(&d->p2m, gfn << PAGE_SHIFT, pa))
@@ -89,5 +101,6 @@ const struct domain_ops hvm_domain_ops = {
     .switch_out = hvm_domain_switch_out,
     .copy_from_guest = hvm_copy_from_guest,
     .copy_to_guest = hvm_copy_to_guest,
+    .copy_to_guest_kernel = hvm_copy_to_guest_kernel,
     .guest_frame_get = hvm_guest_frame_get,
 };

@@ -21,6 +21,16 @@
 #define L1_ECX_TSC_DEADLINE (1U << 24)
 #define L1_EDX_HIDE ((1U << 28) /* HTT */ | (1U << 22) /* ACPI thermal */)
 #define L1_EDX_APIC (1U << 9)
+/* PV guests: no superpages in their page tables (include/hv/pv_mm.h), so
+ * no PSE, PSE-36 or 1 GiB pages, as Xen's PV CPUID policy; Linux then
+ * builds its direct map from 4 KiB pages. No MCE/MCA either: PV guests
+ * get no machine-check MSRs (their RDMSR is #GP). */
+#define L1_EDX_PV_HIDE ((1U << 3) | (1U << 7) | (1U << 14) | (1U << 17))
+#define L81_EDX_PV_HIDE (1U << 26)
+/* Nor SMEP or SMAP: a guest kernel at CPL 3 cannot run CLAC/STAC (#UD);
+ * nor FSGSBASE: CR4.FSGSBASE stays clear, so RDFSBASE & co. #UD (bases go
+ * through set_segment_base and the emulated MSRs). */
+#define L7_EBX_PV_HIDE ((1U << 0) | (1U << 7) | (1U << 20))
 /* Leaf 0x80000001 ECX: SVM, XOP, SKINIT, WDT, FMA4, TOPOEXT, perf counters. */
 #define L81_ECX_HIDE ((1U << 2) | (1U << 11) | (1U << 12) | (1U << 13) | (1U << 16) | \
                       (1U << 22) | (1U << 23) | \
@@ -38,7 +48,7 @@ static void cpuid_leaf1(struct vcpu *v, struct cpuid_regs *r)
     /* TSC-deadline is always offered to HVM: the vLAPIC implements it
      * whatever the host has. PV guests have no local APIC at all. */
     r->ecx = (r->ecx & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR | (pv ? 0 : L1_ECX_TSC_DEADLINE);
-    r->edx &= ~(L1_EDX_HIDE | (pv ? L1_EDX_APIC : 0));
+    r->edx &= ~(L1_EDX_HIDE | (pv ? L1_EDX_APIC | L1_EDX_PV_HIDE : 0));
     /* EBX: APIC id in 31:24, one logical processor per package. */
     r->ebx = (r->ebx & 0xffff) | (1U << 16) | (v->id << 24);
 }
@@ -114,13 +124,15 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs 
         *r = (struct cpuid_regs){ 0, 0, 0, 0 }; break; /* not virtualized */
     case 7:
         if (sub == 0)
-            *r = (struct cpuid_regs){ 0, r->ebx & L7_EBX_KEEP, 0, 0 };
+            *r = (struct cpuid_regs){ 0, r->ebx & L7_EBX_KEEP &
+                                             ~(v->domain->type == DOMAIN_PV ? L7_EBX_PV_HIDE : 0),
+                                      0, 0 };
         else
             *r = (struct cpuid_regs){ 0, 0, 0, 0 };
         break;
     case 0x80000001:
         r->ecx &= ~L81_ECX_HIDE;
-        r->edx &= ~L81_EDX_HIDE;
+        r->edx &= ~(L81_EDX_HIDE | (v->domain->type == DOMAIN_PV ? L81_EDX_PV_HIDE : 0));
         break;
     case 0x80000008: r->ecx = 0; break; /* one core */
     case 0x8000000a: case 0x8000001e: case 0x8000001f:

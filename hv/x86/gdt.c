@@ -4,6 +4,7 @@
 #include <hv/ioremap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/panic.h>
 #include <hv/paging.h>
 #include <hv/pv.h>
 #include <hv/traps.h>
@@ -28,15 +29,15 @@ struct desc_ptr {
 
 #define GDT_CODE64 0x00af9b000000ffffULL /* present, DPL0, L=1, accessed */
 #define GDT_DATA 0x00cf93000000ffffULL
-/* Ring-3 descriptors of the reserved page, accessed bits preset: the page
- * is mapped read-only and the CPU must never need to write it. */
+/* Ring-3 descriptors of the reserved page, accessed bits preset so that
+ * loading them never writes the GDT. */
 #define GDT_RING3_CODE32 0x00cffb000000ffffULL
 #define GDT_RING3_DATA 0x00cff3000000ffffULL
 #define GDT_RING3_CODE64 0x00affb000000ffffULL
 
-/* Frames every CPU's GDT shares, read-only: the empty middle and the
- * reserved page. */
-static paddr_t gdt_empty_frame, gdt_reserved_frame;
+/* The frame every CPU maps where no guest descriptor page is: zeros,
+ * read-only, so any selector below the reserved page is not present. */
+static paddr_t gdt_empty_frame;
 
 static vaddr_t ist_top(const struct percpu *pc, unsigned int ist)
 {
@@ -62,43 +63,29 @@ _Static_assert(PERCPU_GDT_PAGES * PAGE_SIZE == FIRST_RESERVED_GDT_BYTE + PAGE_SI
                "the GDT pages end with the reserved page, inside the per-CPU area");
 _Static_assert(!(PERCPU_VIRT_START & (PERCPU_STRIDE - 1)) && PERCPU_IST_DB_OFF < PERCPU_STRIDE,
                "IST stacks find their per-CPU area by aligning RSP (hv/x86/entry.asm)");
+_Static_assert(SEL_HV_CS / 8 >= FIRST_RESERVED_GDT_ENTRY && SEL_TSS / 8 + 1 < GDT_ENTRIES,
+               "the hypervisor's descriptors live in the reserved page");
 
-/* Made by the boot CPU before it brings up the others. */
-static int gdt_shared_frames(void)
-{
-    uint64_t *rsv;
-    void *empty;
-
-    if (gdt_reserved_frame)
-        return 0;
-    rsv = alloc_page_zeroed();
-    empty = alloc_page_zeroed();
-    if (!rsv || !empty)
-        return -ENOMEM;
-    gdt_empty_frame = __pa(empty);
-    rsv[(FLAT_RING3_CS32 >> 3) - FIRST_RESERVED_GDT_ENTRY] = GDT_RING3_CODE32;
-    rsv[(FLAT_RING3_DS32 >> 3) - FIRST_RESERVED_GDT_ENTRY] = GDT_RING3_DATA;
-    rsv[(FLAT_RING3_CS64 >> 3) - FIRST_RESERVED_GDT_ENTRY] = GDT_RING3_CODE64;
-    gdt_reserved_frame = __pa(rsv);
-    return 0;
-}
-
-/* Page 0 is this CPU's own (LTR writes the TSS busy bit); the other 14
- * pages are shared frames, mapped read-only. */
+/* The reserved page is this CPU's own and writable (LTR sets the TSS busy
+ * bit); pages 0..13 start as the shared empty frame. */
 static uint64_t *gdt_map(const struct percpu *pc)
 {
     vaddr_t va = pc->area + PERCPU_GDT_OFF;
-    uint64_t *page0 = alloc_page_zeroed();
+    uint64_t *rsv = alloc_page_zeroed();
     int rc;
 
-    if (!page0 || gdt_shared_frames())
+    if (!gdt_empty_frame) {
+        void *empty = alloc_page_zeroed(); /* boot CPU, before the others */
+
+        if (!empty)
+            return NULL;
+        gdt_empty_frame = __pa(empty);
+    }
+    if (!rsv)
         return NULL;
-    rc = hv_map_pages(va, __pa(page0), PAGE_SIZE, PAGE_HV_RW);
-    for (unsigned int i = 1; i < PERCPU_GDT_PAGES - 1 && !rc; i++)
+    rc = hv_map_pages(va + FIRST_RESERVED_GDT_BYTE, __pa(rsv), PAGE_SIZE, PAGE_HV_RW);
+    for (unsigned int i = 0; i < FIRST_RESERVED_GDT_PAGE && !rc; i++)
         rc = hv_map_pages(va + i * PAGE_SIZE, gdt_empty_frame, PAGE_SIZE, PAGE_HV_RO);
-    if (!rc)
-        rc = hv_map_pages(va + FIRST_RESERVED_GDT_BYTE, gdt_reserved_frame, PAGE_SIZE,
-                          PAGE_HV_RO);
     return rc ? NULL : (uint64_t *)va;
 }
 
@@ -112,6 +99,9 @@ int cpu_tables_alloc(struct percpu *pc)
     memset(tss, 0, sizeof(*tss));
     gdt[SEL_HV_CS / 8] = GDT_CODE64;
     gdt[SEL_HV_DS / 8] = GDT_DATA;
+    gdt[FLAT_RING3_CS32 >> 3] = GDT_RING3_CODE32;
+    gdt[FLAT_RING3_DS32 >> 3] = GDT_RING3_DATA;
+    gdt[FLAT_RING3_CS64 >> 3] = GDT_RING3_CODE64;
     tss->ist[IST_NMI - 1] = ist_top(pc, IST_NMI);
     tss->ist[IST_DF - 1] = ist_top(pc, IST_DF);
     tss->ist[IST_MC - 1] = ist_top(pc, IST_MC);
@@ -121,6 +111,26 @@ int cpu_tables_alloc(struct percpu *pc)
     pc->gdt = gdt;
     pc->tss = tss;
     return 0;
+}
+
+/* Guest frames are mapped writable for the CPU's accessed-bit updates, as
+ * Xen does; the guest itself cannot write them (PGT_SEG_DESC). Only this
+ * CPU uses its GDT addresses, so a local INVLPG suffices. */
+void gdt_guest_map(const mfn_t *frames, unsigned int nr)
+{
+    vaddr_t va = this_cpu()->area + PERCPU_GDT_OFF;
+    unsigned int *mapped = &this_cpu()->gdt_guest_pages;
+    unsigned int top = nr > *mapped ? nr : *mapped;
+
+    BUG_ON(nr > FIRST_RESERVED_GDT_PAGE);
+    for (unsigned int i = 0; i < top; i++) {
+        paddr_t pa = i < nr ? mfn_to_paddr(frames[i]) : gdt_empty_frame;
+
+        BUG_ON(hv_map_pages(va + i * PAGE_SIZE, pa, PAGE_SIZE,
+                            i < nr ? PAGE_HV_RW : PAGE_HV_RO));
+        asm volatile("invlpg (%0)" : : "r"(va + i * PAGE_SIZE) : "memory");
+    }
+    *mapped = nr;
 }
 
 void tss_set_rsp0(struct percpu *pc, uint64_t rsp0)

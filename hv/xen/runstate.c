@@ -38,14 +38,12 @@ static void runstate_fill(struct vcpu *v, struct vcpu_runstate_info *rs)
 long xen_runstate_write(struct vcpu *via, struct vcpu *v)
 {
     struct vcpu_runstate_info rs;
-    struct guest_fault f;
 
     if (!v->xen->runstate_gva)
         return 0;
     runstate_fill(v, &rs);
-    /* As the guest kernel: v may be switched in while in user mode. */
-    return hvm_copy_to_linear_kernel(via, v->xen->runstate_gva, &rs, sizeof(rs), &f)
-               ? -EFAULT : 0;
+    return via->domain->ops->copy_to_guest_kernel(via, v->xen->runstate_gva, &rs,
+                                                   sizeof(rs));
 }
 
 /*
@@ -57,10 +55,9 @@ long xen_runstate_write(struct vcpu *via, struct vcpu *v)
  */
 void xen_runstate_update(struct vcpu *v)
 {
-    if (!v->xen->runstate_gva || v->wait_for_sipi ||
-        !(hvm_ops->get_reg(v, HVM_EFER) & EFER_LMA))
-        return;
-    if (xen_runstate_write(v, v))
+    long rc = xen_runstate_write(v, v);
+
+    if (rc && rc != -EAGAIN)
         printk_ratelimited(LOG_WARN "d%u vCPU%u: runstate area at 0x%lx not writable\n",
                            v->domain->id, v->id, v->xen->runstate_gva);
 }

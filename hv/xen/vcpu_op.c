@@ -115,6 +115,11 @@ long do_vcpu_op(struct vcpu *v, struct hypercall_args *args)
         return -ENOENT;
     t = v->domain->vcpu[id];
     switch (args->a[0]) {
+    case VCPUOP_initialise:
+        return v->domain->ops->vcpu_initialise
+                   ? v->domain->ops->vcpu_initialise(v, t, args->a[2]) : -ENOSYS;
+    case VCPUOP_up:
+        return v->domain->ops->vcpu_up ? v->domain->ops->vcpu_up(t) : -ENOSYS;
     case VCPUOP_register_vcpu_info: return register_vcpu_info(v, t, args->a[2]);
     case VCPUOP_register_runstate_memory_area: return register_runstate(v, t, args->a[2]);
     case VCPUOP_is_up: return vcpu_is_up(t);

@@ -90,11 +90,19 @@ struct domain_ops {
      * -EFAULT, never a fault for the guest or the hypervisor. */
     int (*copy_from_guest)(struct vcpu *v, void *dst, uint64_t gva, size_t len);
     int (*copy_to_guest)(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+    /* A write through `via`'s kernel view (the runstate area), while via
+     * runs here or is the caller; -EAGAIN when that view is not available
+     * now (HVM: not yet in long mode; PV: in user mode), -EFAULT. */
+    int (*copy_to_guest_kernel)(struct vcpu *via, uint64_t gva, const void *src, size_t len);
     /* A frame number from the guest (PV: an MFN, else a gfn) that Mica
      * will write, e.g. a vcpu_info: its machine address, and the frame
      * held so the guest cannot make it a page table meanwhile (PV) until
      * guest_frame_put (optional). -EINVAL when it is not the domain's RAM. */
     int (*guest_frame_get)(struct domain *d, uint64_t frame, paddr_t *pa);
+    /* VCPUOP_initialise from `caller` for v (a guest context at arg) and
+     * VCPUOP_up; optional (PV only): -ENOSYS without. */
+    int (*vcpu_initialise)(struct vcpu *caller, struct vcpu *v, uint64_t arg);
+    int (*vcpu_up)(struct vcpu *v);
     void (*guest_frame_put)(struct domain *d, uint64_t frame);
 };
 

@@ -23,10 +23,13 @@ struct hypercall_args {
 #define HYPERCALL_TABLE(X)                   \
     X(set_trap_table, 0, 1, 0)               \
     X(mmu_update, 1, 1, 0)                   \
+    X(set_gdt, 2, 1, 0)                      \
     X(stack_switch, 3, 1, 0)                 \
     X(set_callbacks, 4, 1, 0)                \
     X(fpu_taskswitch, 5, 1, 0)               \
+    X(update_descriptor, 10, 1, 0)           \
     X(memory_op, 12, 1, 1)                   \
+    X(multicall, 13, 1, 0)                   \
     X(update_va_mapping, 14, 1, 0)           \
     X(set_timer_op, 15, 1, 1)                \
     X(xen_version, 17, 1, 1)                 \
@@ -40,6 +43,7 @@ struct hypercall_args {
     X(sched_op, 29, 1, 1)                    \
     X(callback_op, 30, 1, 0)                 \
     X(event_channel_op, 32, 1, 1)            \
+    X(physdev_op, 33, 1, 0)                  \
     X(hvm_op, 34, 0, 1)
 
 #define HYPERCALL_PROTO(name, nr, pv, hvm) \

@@ -29,6 +29,7 @@ struct pv_vcpu {
     struct cpu_regs regs __aligned(16);
     struct vcpu *vcpu;
     bool kernel_mode;
+    bool initialised;                     /* VCPUOP_initialise done (APs) */
     /* The PV MMU's view (mm/pv_mm*.c): the page-table bases, kernel_l4
      * (CR3 in kernel mode) and user_l4 (INVALID_MFN: none yet). */
     struct pv_mm_vcpu mm;
@@ -41,6 +42,10 @@ struct pv_vcpu {
     bool cr0_ts;                          /* fpu_taskswitch: virtual CR0.TS */
     uint64_t cr4;                         /* virtual CR4: what the guest wrote */
     struct trap_info trap[256];           /* the virtual IDT (set_trap_table) */
+    mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* set_gdt: each PGT_SEG_DESC */
+    unsigned int gdt_nr, gdt_ents;        /* frames held, descriptors usable */
+    uint8_t iopl;                         /* PHYSDEVOP_set_iopl: virtual IOPL */
+    uint32_t pci_cf8;                     /* the emulated 0xcf8 latch */
 };
 _Static_assert(sizeof(struct cpu_regs) % 16 == 0, "the frame ends 16-byte aligned");
 

@@ -126,6 +126,10 @@ int __must_check pv_mm_update_pte(struct pv_mm_domain *d, paddr_t ma, uint64_t v
  * kernel page table. -EINVAL when va is not a guest address or no L1
  * table maps it. */
 int __must_check pv_mm_update_va(struct pv_mm_vcpu *mv, vaddr_t va, uint64_t val);
+/* Writable page tables: the machine address of the L1 entry a guest
+ * kernel write to va would change, when va maps (through mv's kernel
+ * table) a validated L1 table; -EINVAL otherwise. */
+int __must_check pv_mm_ptwr_lookup(struct pv_mm_vcpu *mv, vaddr_t va, paddr_t *ma);
 /* MMU_MACHPHYS_UPDATE: M2P[mfn] = pfn for a frame the domain owns. */
 int __must_check pv_mm_machphys_update(struct pv_mm_domain *d, mfn_t mfn, uint64_t pfn);
 /* MMUEXT_CLEAR_PAGE / COPY_PAGE: the target must be able to be writable. */

@@ -8,16 +8,16 @@
 #include <public/arch-x86/xen.h>
 
 /*
- * The GDT reaches up to the reserved page of 64-bit PV guests (public
- * arch-x86/xen.h): the hypervisor's own descriptors in page 0, nothing
- * from there to the reserved page, whose FLAT_RING3_* descriptors let
- * guests run in ring 3 with the selectors the Xen ABI names.
+ * The GDT: pages 0..13 belong to the running PV vCPU (set_gdt frames, or
+ * an empty frame), page 14 is the reserved page of the Xen ABI (public
+ * arch-x86/xen.h) and holds everything of the hypervisor's, at Xen's
+ * selectors: its code and data, the FLAT_RING3_* descriptors guests run
+ * with, and the TSS.
  */
-#define GDT_HV_ENTRIES 8                              /* page 0: ours */
-#define GDT_ENTRIES (FIRST_RESERVED_GDT_ENTRY + 8)    /* through 0xe03f */
-#define SEL_HV_CS 0x08
-#define SEL_HV_DS 0x10
-#define SEL_TSS 0x18
+#define GDT_ENTRIES (FIRST_RESERVED_GDT_ENTRY + 16)   /* through 0xe07f */
+#define SEL_HV_CS 0xe008
+#define SEL_HV_DS 0xe010
+#define SEL_TSS 0xe040
 
 /* IST slots (TSS.IST1..3) for the exceptions that must not trust RSP. */
 #define IST_NMI 1
@@ -38,6 +38,10 @@ void idt_init(void);           /* once, on the boot CPU */
 void idt_load(void);
 void cpu_tables_load(struct percpu *pc); /* GDT, TSS, IDT for this CPU */
 int __must_check cpu_tables_alloc(struct percpu *pc);
+/* Map `nr` guest descriptor frames as GDT pages 0..nr-1 of this CPU and
+ * the empty frame above them (nr = 0: no guest GDT). The frames hold
+ * checked descriptors only (pv/pv_gdt.c). */
+void gdt_guest_map(const mfn_t *frames, unsigned int nr);
 /* The stack the CPU switches to on an interrupt from ring 3 (a PV vCPU's
  * register frame, pv/). */
 void tss_set_rsp0(struct percpu *pc, uint64_t rsp0);

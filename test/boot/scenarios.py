@@ -274,6 +274,31 @@ scenario("pv_hostile", mem="512M", modules=["guest:pv_hostile type=pv mem=64M"],
                  r"^\(d1\) Test result: SUCCESS$",
                  r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
          checks=["no-fail"])
+
+
+def pv_guest(name, lines, opts=""):
+    """A PV test guest's row: its own lines, then its verdict and poweroff."""
+    scenario(name, mem="512M", modules=[f"guest:{name} type=pv mem=64M{opts}"],
+             expect=[rf"^\(d1\) {name}: {line}" for line in lines] +
+                    [r"^\(d1\) Test result: SUCCESS$",
+                     r"Domain 1 \(guest1\) shut down: poweroff", r"Powering off"],
+             checks=["no-fail"])
+
+
+# A PV guest's own GDT: set_gdt and update_descriptor, its data and code
+# segments used, system descriptors and unsafe frames refused; multicall
+# with per-entry refusals; port I/O under the virtual IOPL.
+pv_guest("pv_gdt", [r"own GDT: data segment 0x13, code segment 0xb used",
+                    r"system descriptors, writable frames, page tables refused",
+                    r"multicall per-entry refusals, port I/O under IOPL 1"])
+# Writable page tables: direct writes to the guest's own L1 entries done
+# through the PV MMU; unsafe ones come back as #PF.
+pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",
+                     r"refused L1 writes come back as #PF, entries unchanged"])
+# A PV guest starts its second vCPU as Linux does (VCPUOP_initialise, up),
+# after hostile vCPU contexts are refused.
+pv_guest("pv_vcpu_up", [r"hostile vCPU contexts refused",
+                        r"vCPU 1 started by VCPUOP_initialise and VCPUOP_up"], " vcpus=2")
 # PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
 scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
          modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
@@ -325,6 +350,28 @@ scenario("linux-pvh", mem="1G", timeout=600, modules=LINUX_PVH,
                  r"\(d1\) MICA-GUEST: userspace up",
                  r"\(d1\) hello-from-42",
                  r"Domain 1 \(pvh1\) shut down: poweroff",
+                 r"Powering off"],
+         checks=["no-fail"])
+
+# The same stock kernel as a classic 64-bit PV domU (ring 3, Xen PV ABI):
+# Linux's own PV banner, the shell on hvc0, a typed command, poweroff. One
+# vCPU. The prompt line reaches the log only with the first typed line, so
+# the input starts at busybox's banner.
+scenario("linux-pv", mem="1G", timeout=900,
+         modules=["linux:vmlinux type=pv mem=256M name=pv1 -- console=hvc0 panic=-1",
+                  "linux:initramfs.cpio.gz ramdisk"],
+         keys=[(r"\(d1\) Enter 'help' for a list of built-in commands", CTRL_A3),
+               (r"Serial input to d1", "echo hello-from-$((6*7))\n"),
+               (r"\(d1\) hello-from-42", "poweroff\n")],
+         expect=[r"Domain 1 \(pv1\): PV, 256 MiB, 1 vCPU",
+                 r"\(d1\) .*Hypervisor detected: Xen PV",
+                 r"\(d1\) .*Booting kernel on Xen$",
+                 r"\(d1\) .*printk: console \[hvc0\] enabled",
+                 r"\(d1\) .*clocksource: Switched to clocksource xen",
+                 r"\(d1\) MICA-GUEST: userspace up",
+                 r"\(d1\) mica-guest# ",
+                 r"\(d1\) hello-from-42",
+                 r"Domain 1 \(pv1\) shut down: poweroff",
                  r"Powering off"],
          checks=["no-fail"])
 

@@ -49,7 +49,7 @@ static void check_hostile(void)
     EXPECT_RC("stack_switch non-canonical", hc_stack_switch(FLAT_RING3_SS64, 0x8000000000000000ULL), -XEN_EINVAL);
     EXPECT_RC("set_segment_base non-canonical", hc_set_segment_base(SEGBASE_FS, 0x8000000000000000ULL), -XEN_EINVAL);
     EXPECT_RC("set_segment_base(9)", hc_set_segment_base(9, 0), -XEN_EINVAL);
-    EXPECT_RC("user %gs selector: a hypervisor one", hc_set_segment_base(SEGBASE_GS_USER_SEL, 0x10), -XEN_EINVAL);
+    EXPECT_RC("user %gs selector: a hypervisor one", hc_set_segment_base(SEGBASE_GS_USER_SEL, 0xe010), -XEN_EINVAL);
     EXPECT_RC("user %gs selector: null", hc_set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
     EXPECT_RC("SCHEDOP_yield", hc_sched_op(SCHEDOP_yield, NULL), 0);
     EXPECT_RC("hvm_op from PV", hypercall2(__HYPERVISOR_hvm_op, 0, 0), -XEN_ENOSYS);

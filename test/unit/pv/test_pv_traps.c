@@ -61,6 +61,7 @@ bool pv_log_allowed(struct domain *d)
 
 bool pv_emulate_ud(struct vcpu *v) { (void)v; return false; }
 bool pv_emulate_gp(struct vcpu *v) { (void)v; return false; }
+bool pv_emulate_ptwr(struct vcpu *v, uint64_t addr) { (void)v; (void)addr; return false; }
 
 static int setup(void **state)
 {

@@ -22,6 +22,10 @@
 
 /* PV-only hypercalls. */
 #define __HYPERVISOR_set_trap_table 0
+#define __HYPERVISOR_set_gdt 2
+#define __HYPERVISOR_update_descriptor 10
+#define __HYPERVISOR_multicall 13
+#define __HYPERVISOR_physdev_op 33
 #define __HYPERVISOR_update_va_mapping 14
 #define __HYPERVISOR_mmuext_op 26
 #define __HYPERVISOR_stack_switch 3

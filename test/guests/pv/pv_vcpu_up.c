@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// PV guest kernel starting its second vCPU the way Linux does
+// (VCPUOP_initialise with a struct vcpu_guest_context, then VCPUOP_up),
+// after hostile contexts are each refused: a RIP, trap handler or callback
+// in the hypervisor, an unvalidated or absent L4, debug registers, a GDT
+// frame still writable, too many GDT entries, user mode, a non-canonical
+// segment base; vCPU 0 itself, a vCPU that does not exist, up before
+// initialise, initialise twice.
+#include "pv.h"
+
+const char test_name[] = "pv_vcpu_up";
+
+#define VCPUOP_initialise 0
+#define VCPUOP_up 1
+#define VGCF_in_kernel (1 << 2)
+#define HV_TEXT 0xffff82d080000000ULL
+
+struct vcpu_guest_context {
+    uint8_t fpu_ctxt[512];
+    uint64_t flags;
+    struct {
+        uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+        uint64_t rax, rcx, rdx, rsi, rdi;
+        uint32_t error_code, entry_vector;
+        uint64_t rip;
+        uint16_t cs, pad0[1];
+        uint8_t saved_upcall_mask, pad1[3];
+        uint64_t rflags, rsp;
+        uint16_t ss, pad2[3], es, pad3[3], ds, pad4[3], fs, pad5[3], gs, pad6[3];
+    } user_regs;
+    struct trap_info trap_ctxt[256];
+    uint64_t ldt_base, ldt_ents, gdt_frames[16], gdt_ents, kernel_ss, kernel_sp;
+    uint64_t ctrlreg[8], debugreg[8];
+    uint64_t event_callback_eip, failsafe_callback_eip, syscall_callback_eip, vm_assist;
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+};
+_Static_assert(sizeof(struct vcpu_guest_context) == 5168, "vcpu_guest_context");
+
+static uint8_t ap_stack[8192] __attribute__((aligned(16)));
+static uint64_t spare_page[512] __attribute__((aligned(4096)));
+static struct vcpu_guest_context ctx;
+static volatile unsigned int ap_ran;
+
+static void ap_main(void)
+{
+    ap_ran = 1;
+    for (;;)
+        hc_sched_op(SCHEDOP_yield, NULL);
+}
+
+static void good_context(void)
+{
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.flags = VGCF_in_kernel;
+    ctx.user_regs.rip = (uint64_t)ap_main;
+    ctx.user_regs.cs = FLAT_KERNEL_CS;
+    ctx.user_regs.ss = FLAT_RING3_SS64;
+    ctx.user_regs.rsp = (uint64_t)(ap_stack + sizeof(ap_stack) - 8);
+    ctx.user_regs.rflags = 0x200;
+    ctx.ctrlreg[3] = pv_mfn_of((void *)pv_start_info->pt_base) << 12;
+}
+
+static long initialise(unsigned int vcpu)
+{
+    return hc_vcpu_op(VCPUOP_initialise, vcpu, &ctx);
+}
+
+static void check_hostile(void)
+{
+    good_context(); ctx.user_regs.rip = HV_TEXT;
+    EXPECT_RC("RIP in the hypervisor", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.trap_ctxt[3].address = HV_TEXT;
+    EXPECT_RC("trap handler in the hypervisor", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.event_callback_eip = HYPERVISOR_VIRT_START;
+    EXPECT_RC("event callback in the hypervisor", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.ctrlreg[3] = pv_mfn_of(spare_page) << 12;
+    EXPECT_RC("CR3 of a frame that is no L4", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.ctrlreg[3] = 0;
+    EXPECT_RC("CR3 of machine frame 0", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.debugreg[7] = 0x3;
+    EXPECT_RC("debug registers", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.gdt_frames[0] = pv_mfn_of(spare_page); ctx.gdt_ents = 16;
+    EXPECT_RC("GDT frame still writable", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.gdt_ents = 14 * 512 + 1;
+    EXPECT_RC("GDT over the reserved page", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.flags = 0;
+    EXPECT_RC("start in user mode", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.fs_base = 0x8000000000000000ULL;
+    EXPECT_RC("non-canonical FS base", initialise(1), -XEN_EINVAL);
+    good_context();
+    EXPECT_RC("initialise vCPU 0 (running)", initialise(0), -XEN_EINVAL);
+    EXPECT_RC("initialise vCPU 7 (none)", initialise(7), -XEN_ENOENT);
+    EXPECT_RC("up before initialise", hc_vcpu_op(VCPUOP_up, 1, NULL), -XEN_EINVAL);
+    EXPECT_RC("vCPU 1 still down", hc_vcpu_op(VCPUOP_is_up, 1, NULL), 0);
+    info("hostile vCPU contexts refused");
+}
+
+void test_main(void)
+{
+    EXPECT_RC("set_trap_table", pv_install_traps(), 0);
+    check_hostile();
+    good_context();
+    EXPECT_RC("initialise vCPU 1", initialise(1), 0);
+    EXPECT_RC("initialise vCPU 1 again", initialise(1), -XEN_EEXIST);
+    EXPECT_RC("up vCPU 1", hc_vcpu_op(VCPUOP_up, 1, NULL), 0);
+    for (unsigned int i = 0; i < 1000 && !ap_ran; i++)
+        hc_sched_op(SCHEDOP_yield, NULL);
+    CHECK_EQ("vCPU 1 ran its entry", ap_ran, 1);
+    EXPECT_RC("vCPU 1 up", hc_vcpu_op(VCPUOP_is_up, 1, NULL), 1);
+    info("vCPU 1 started by VCPUOP_initialise and VCPUOP_up");
+}
