@@ -79,7 +79,12 @@ static int hvm_copy_to_guest_kernel(struct vcpu *v, uint64_t gva, const void *sr
 
     if (v->wait_for_sipi || !(hvm_ops->get_reg(v, HVM_EFER) & EFER_LMA))
         return -EAGAIN;
-    return hvm_copy_to_linear_kernel(v, gva, src, len, &f) ? -EFAULT : 0;
+    /* Under KPTI (Linux on Intel) the page tables in CR3 do not map kernel
+     * memory in user mode, nor in the few kernel instructions around the
+     * CR3 switch, where a host interrupt may still stop the vCPU (seen
+     * under VT-x). A failed write is tried again at a later switch-in
+     * (the times are cumulative, so nothing is lost), silently, as Xen. */
+    return hvm_copy_to_linear_kernel(v, gva, src, len, &f) ? -EAGAIN : 0;
 }
 
 static int hvm_guest_frame_get(struct domain *d, uint64_t gfn, paddr_t *pa)

@@ -50,8 +50,10 @@ long xen_runstate_write(struct vcpu *via, struct vcpu *v)
  * On switch-in. The area is a 64-bit virtual address, so it is written
  * only while v runs in long mode: Linux registers the area of a secondary
  * vCPU from CPU0 before that vCPU has left real mode, where the address
- * would be truncated to a physical one. A write that fails later (the
- * guest unmapped its area) is skipped and logged, and retried next time.
+ * would be truncated to a physical one. A write that fails is retried at
+ * the next switch-in; the domain type's copy says whether that is worth a
+ * log line (-EAGAIN: no; an HVM/PVH vCPU under KPTI often cannot see its
+ * area for a moment).
  */
 void xen_runstate_update(struct vcpu *v)
 {
