@@ -375,16 +375,24 @@ scenario("linux-pv", mem="1G", timeout=900,
                  r"Powering off"],
          checks=["no-fail"])
 
-# The embedded default of `make run`: a PVH and an HVM Linux side by side.
-scenario("linux-pvh-and-hvm", smp=3, mem="1G", timeout=900,
-         modules=LINUX_PVH + LINUX[:1] + LINUX[1:],
-         keys=[(r"\(d1\) mica-guest# ", ""), (r"\(d2\) mica-guest# ", CTRL_A3),
+# The embedded default of `make run`: a PVH, an HVM and a PV Linux side by
+# side (the PV prompt reaches the log only with typed input: its banner).
+LINUX_PV = ["linux:vmlinux type=pv mem=256M name=pv1 -- console=hvc0 panic=-1",
+            "linux:initramfs.cpio.gz ramdisk"]
+scenario("linux-pvh-hvm-pv", smp=3, mem="1G", timeout=900,
+         modules=LINUX_PVH + LINUX[:1] + LINUX[1:] + LINUX_PV,
+         keys=[(r"\(d1\) mica-guest# ", ""), (r"\(d2\) mica-guest# ", ""),
+               (r"\(d3\) Enter 'help' for a list of built-in commands", CTRL_A3),
                (r"Serial input to d1", "poweroff\n"),
                (r"Domain 1 \(pvh1\) destroyed", CTRL_A3),
-               (r"Serial input to d2", "poweroff\n")],
+               (r"Serial input to d2", "poweroff\n"),
+               (r"Domain 2 \(linux1\) destroyed", CTRL_A3),
+               (r"Serial input to d3", "poweroff\n")],
          expect=[r"Domain 1 \(pvh1\): PVH", r"Domain 2 \(linux1\): HVM",
+                 r"Domain 3 \(pv1\): PV", r"\(d3\) .*Booting kernel on Xen$",
                  r"Domain 1 \(pvh1\) shut down: poweroff",
-                 r"Domain 2 \(linux1\) shut down: poweroff", r"Powering off"],
+                 r"Domain 2 \(linux1\) shut down: poweroff",
+                 r"Domain 3 \(pv1\) shut down: poweroff", r"Powering off"],
          checks=["no-fail"])
 
 # SMP guests: a program pinned to each CPU (taskset) reports the CPU it
