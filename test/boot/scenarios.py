@@ -299,6 +299,28 @@ pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",
 # after hostile vCPU contexts are refused.
 pv_guest("pv_vcpu_up", [r"hostile vCPU contexts refused",
                         r"vCPU 1 started by VCPUOP_initialise and VCPUOP_up"], " vcpus=2")
+# Hostile PV MMU requests from a guest beside another PV domain (whose
+# frames it finds through the M2P): hypervisor and foreign frames, writable
+# page tables, type confusion, cycles, hypervisor L4 slots, a batch stopping
+# at its bad entry, bad multicall entries; each refused, the guest runs on.
+# The hypervisor's log of the refusals stops after its budget: the last of
+# the guest's burst of 64 (entry 0x10003f025) is never logged.
+scenario("pv_mmu_hostile", mem="768M",
+         modules=["guest:pv_hello type=pv mem=64M name=other -- hello-cmdline linger=3000",
+                  "guest:pv_mmu_hostile type=pv mem=64M name=hostile"],
+         expect=[r"^\(d2\) pv_mmu_hostile: hypervisor frame 0x[0-9a-f]+ refused",
+                 r"^\(d2\) pv_mmu_hostile: another domain's frame 0x[0-9a-f]+ .* refused",
+                 r"^\(d2\) pv_mmu_hostile: writable mappings of page tables refused",
+                 r"^\(d2\) pv_mmu_hostile: page-table cycles .* refused",
+                 r"^\(d2\) pv_mmu_hostile: writes to L4 slots 256-271 refused",
+                 r"^\(d2\) pv_mmu_hostile: batch of 3, bad middle entry: first applied, pdone 1",
+                 r"^\(d2\) pv_mmu_hostile: own L1 pinned, refused as L2 and writable, unpinned",
+                 r"^\(d2\) pv_mmu_hostile: multicall: bad mmu_update, update_va_mapping, mmuext_op",
+                 r"^\(d2\) pv_mmu_hostile: 64 refusals in a burst",
+                 r"^\(d2\) Test result: SUCCESS$",
+                 r"Domain 2 \(hostile\) shut down: poweroff", r"Powering off"],
+         forbid=[r"L1 entry 0x10003f025 refused"],
+         checks=["no-fail"])
 # PV needs neither AMD-V nor VT-x: the same guest on a CPU without SVM.
 scenario("pv_hello-nosvm", mem="512M", cpu="EPYC,-svm",
          modules=["guest:pv_hello type=pv mem=64M -- hello-cmdline"],
