@@ -168,9 +168,16 @@ uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now)
         return HVM_NO_DEADLINE;
     if (now - p->con_last_tx < CONSOLE_FLUSH_NS)
         return p->con_last_tx + CONSOLE_FLUSH_NS;
-    if (v0->halted || v0->nr_exits - p->con_tx_exits >= CONSOLE_FLUSH_EXITS)
+    if (v0->halted || v0->nr_exits - p->con_tx_exits >= CONSOLE_FLUSH_EXITS ||
+        now - p->con_last_tx >= CONSOLE_FLUSH_MAX_NS) {
         hvm_console_flush(p);
-    return HVM_NO_DEADLINE; /* else looked at again at vCPU 0's next exit */
+        return HVM_NO_DEADLINE;
+    }
+    /* Looked at again at vCPU 0's next exit, and at the latest then: a
+     * vCPU that blocked with its prompt unflushed (seen once in CI, a
+     * shell prompt never shown) must not wait for an exit that never
+     * comes. */
+    return p->con_last_tx + CONSOLE_FLUSH_MAX_NS;
 }
 
 void hvm_platform_console_input(struct domain *d, uint8_t c)

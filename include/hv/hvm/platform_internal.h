@@ -21,6 +21,8 @@
 /* More exits than a guest makes between two bytes of one line (interrupt-
  * driven 8250 output: injection, IIR, LSR, EOI and THR writes). */
 #define CONSOLE_FLUSH_EXITS 32
+/* ...and after this long in any case: a prompt is never held back for good. */
+#define CONSOLE_FLUSH_MAX_NS 2000000000ULL /* 2 s */
 #define CONSOLE_RX_RING 1024
 #define CONSOLE_RX_RETRY_NS 1000000ULL /* 1 ms */
 
