@@ -135,11 +135,17 @@ int hvm_platform_register_io(struct domain *d)
 void hvm_console_tx(void *opaque, uint8_t c)
 {
     struct hvm_platform *p = opaque;
+    struct vcpu *w = hvm_current_vcpu();
 
     if (c == '\r')
         return;
+    /* The writer, not vCPU 0: in an SMP guest vCPU 0 may sit halted while
+     * another vCPU, preempted mid-line, still owes the rest of it. */
+    if (!w || w->domain != p->d)
+        w = p->d->vcpu[0];
     p->con_last_tx = hvm_guest_now(p->d);
-    p->con_tx_exits = p->d->vcpu[0]->nr_exits;
+    p->con_tx_vcpu = w;
+    p->con_tx_exits = w->nr_exits;
     if (c != '\n' && p->con_len < CONSOLE_LINE_MAX - 1) {
         p->con_line[p->con_len++] = (char)c;
         if (p->con_len < CONSOLE_LINE_MAX - 1)
@@ -155,25 +161,25 @@ void hvm_console_flush(struct hvm_platform *p)
 }
 
 /* A partial line (a shell prompt) is shown once the guest has gone quiet:
- * no output for CONSOLE_FLUSH_NS while vCPU 0 halted or went on exiting for
+ * no output for CONSOLE_FLUSH_NS while the writing vCPU halted or went on exiting for
  * other reasons. Time alone does not tell: a guest preempted in the middle
  * of a line (16 vCPUs per pCPU wait ~450 ms for their turn), or whose QEMU
  * thread the host stalls, resumes with the line's next byte, and its lines
  * were cut in two. */
 uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now)
 {
-    const struct vcpu *v0 = p->d->vcpu[0];
+    const struct vcpu *w = p->con_tx_vcpu ? p->con_tx_vcpu : p->d->vcpu[0];
 
     if (!p->con_len)
         return HVM_NO_DEADLINE;
     if (now - p->con_last_tx < CONSOLE_FLUSH_NS)
         return p->con_last_tx + CONSOLE_FLUSH_NS;
-    if (v0->halted || v0->nr_exits - p->con_tx_exits >= CONSOLE_FLUSH_EXITS ||
+    if (w->halted || w->nr_exits - p->con_tx_exits >= CONSOLE_FLUSH_EXITS ||
         now - p->con_last_tx >= CONSOLE_FLUSH_MAX_NS) {
         hvm_console_flush(p);
         return HVM_NO_DEADLINE;
     }
-    /* Looked at again at vCPU 0's next exit, and at the latest then: a
+    /* Looked at again at vCPU 0's next poll, and at the latest then: a
      * vCPU that blocked with its prompt unflushed (seen once in CI, a
      * shell prompt never shown) must not wait for an exit that never
      * comes. */

@@ -52,7 +52,8 @@ struct hvm_platform {
     char con_line[CONSOLE_LINE_MAX];
     unsigned int con_len;
     uint64_t con_last_tx;      /* guest time of the last output byte */
-    uint64_t con_tx_exits;     /* vCPU 0's nr_exits then */
+    uint64_t con_tx_exits;     /* the writer's nr_exits then */
+    struct vcpu *con_tx_vcpu;  /* the vCPU that wrote the last byte */
     uint64_t rx_dropped;       /* console bytes lost: the input ring was full */
     uint8_t rx_ring[CONSOLE_RX_RING]; /* typed input waiting for UART FIFO room */
     unsigned int rx_head, rx_count;
