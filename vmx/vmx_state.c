@@ -3,6 +3,7 @@
  * their read shadows, EFER.LMA and the IA-32e entry control, segments in
  * VMX access-rights form, and the event to inject. */
 #include <hv/lib.h>
+#include <hv/x86.h>
 #include "vmx.h"
 
 #define CR0_PE (1ULL << 0)
@@ -12,8 +13,6 @@
 #define CR0_PG (1ULL << 31)
 #define CR4_PAE (1ULL << 5)
 #define CR4_VMXE (1ULL << 13)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
 
 /* The architectural reset PAT. */
 #define PAT_RESET 0x0007040600070406ULL

@@ -11,7 +11,6 @@
 #include "vmx.h"
 #include "vmx_insn.h"
 
-#define EFER_LMA (1ULL << 10)
 #define CR4_PAE (1ULL << 5)
 #define CR0_PG (1ULL << 31)
 

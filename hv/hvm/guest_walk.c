@@ -6,13 +6,11 @@
 #include <hv/hvm/vcpu.h>
 #include <hv/lib.h>
 #include <hv/pagetable.h>
+#include <hv/x86.h>
 
 #define CR0_PG (1ULL << 31)
-#define CR0_WP (1ULL << 16)
 #define CR4_PSE (1ULL << 4)
 #define CR4_PAE (1ULL << 5)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NXE (1ULL << 11)
 
 struct walk {
     struct vcpu *v;

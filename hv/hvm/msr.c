@@ -50,8 +50,8 @@ static int msr_efer(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
      * maintained by the CPU, so the written value of it is ignored. */
     if (*val & ~EFER_ALLOWED)
         return -1;
-    hvm_ops->set_reg(v, HVM_EFER, (*val & ~(1ULL << 10)) |
-                     (hvm_ops->get_reg(v, HVM_EFER) & (1ULL << 10)));
+    hvm_ops->set_reg(v, HVM_EFER, (*val & ~EFER_LMA) |
+                     (hvm_ops->get_reg(v, HVM_EFER) & EFER_LMA));
     return 0;
 }
 

@@ -149,7 +149,7 @@ static void ap_start_one(unsigned int cpu, uint32_t apic_id)
     }
     p = __va(TRAMPOLINE_PADDR + ((uintptr_t)tramp_params - (uintptr_t)trampoline_start));
     p->cr3 = (uint32_t)hv_pt.root;
-    p->efer = rdmsr(MSR_EFER) & ~(1ULL << 10); /* LMA is read-only */
+    p->efer = rdmsr(MSR_EFER) & ~EFER_LMA; /* LMA is read-only */
     p->stack = percpu_stack_top(pc);
     p->entry = (uint64_t)ap_start;
     p->percpu = (uint64_t)pc;

@@ -6,6 +6,7 @@
 
 #include <hv/domain.h>
 #include <hv/hvm.h>
+#include <hv/x86.h>
 
 /* Result of a guest page walk that failed: the #PF to inject. */
 struct guest_fault {
@@ -47,7 +48,7 @@ static inline bool hvm_long_mode(struct vcpu *v)
     struct segment cs;
 
     hvm_ops->get_seg(v, SEG_CS, &cs);
-    return (hvm_ops->get_reg(v, HVM_EFER) & (1ULL << 10)) && (cs.attr & (1U << 9));
+    return (hvm_ops->get_reg(v, HVM_EFER) & EFER_LMA) && (cs.attr & (1U << 9));
 }
 
 static inline bool seg_is_flat64(unsigned int seg)
