@@ -41,13 +41,14 @@ static void poll_stop(struct vcpu *v)
 }
 
 /* ports[] already copied in and range-checked by the caller. timeout is
- * guest system time (ns), 0 for none. */
+ * guest system time (ns), 0 for none. No ports: a block with an optional
+ * timeout, as on Xen. */
 long xen_poll_start(struct vcpu *v, const uint32_t *ports, uint32_t nr, uint64_t timeout)
 {
     struct xen_poll *p = &v->xen->poll;
 
-    if (!nr || nr > XEN_POLL_MAX_PORTS)
-        return nr ? -EINVAL : 0;
+    if (nr > XEN_POLL_MAX_PORTS)
+        return -EINVAL;
     for (uint32_t i = 0; i < nr; i++)
         p->ports[i] = ports[i];
     __atomic_store_n(&p->nr, nr, __ATOMIC_SEQ_CST);
@@ -68,8 +69,8 @@ static bool poll_ready(struct vcpu *v)
 {
     uint32_t nr = __atomic_load_n(&v->xen->poll.nr, __ATOMIC_SEQ_CST);
 
-    return nr && (poll_any_pending(v, nr) ||
-                  (v->xen->poll.deadline_ns && now_ns() >= v->xen->poll.deadline_ns));
+    return (nr && poll_any_pending(v, nr)) ||
+           (v->xen->poll.deadline_ns && now_ns() >= v->xen->poll.deadline_ns);
 }
 
 /* Called by the run loop of a vCPU blocked in SCHEDOP_block or _poll: ends
