@@ -163,13 +163,15 @@ static void pv_vcpu_destroy(struct vcpu *v)
     v->arch = NULL;
 }
 
+/* A vCPU not initialised yet (an AP before VCPUOP_initialise) has no
+ * tables of its own: it is switched in only to block, on the idle ones. */
 void pv_load_cr3(struct vcpu *v)
 {
     struct pv_vcpu *p = pv_vcpu(v);
     mfn_t l4 = p->kernel_mode || mfn_eq(p->mm.user_l4, INVALID_MFN) ? p->mm.kernel_l4
                                                                      : p->mm.user_l4;
 
-    write_cr3(mfn_to_paddr(l4));
+    write_cr3(mfn_eq(l4, INVALID_MFN) ? hv_pt.root : mfn_to_paddr(l4));
 }
 
 /* While the hypervisor runs, the guest's GS base waits in KERNEL_GS_BASE

@@ -72,6 +72,9 @@ static void ctx_apply(struct vcpu *v, const struct vcpu_guest_context *c)
     p->regs.r9 = r->r9, p->regs.r8 = r->r8, p->regs.rax = r->rax, p->regs.rcx = r->rcx;
     p->regs.rdx = r->rdx, p->regs.rsi = r->rsi, p->regs.rdi = r->rdi;
     p->regs.rip = r->rip, p->regs.rsp = r->rsp, p->regs.rflags = r->rflags;
+    /* The virtual IOPL comes with the context, as on Xen (Linux starts its
+     * APs with IOPL 1, the kernel's ring, for its port I/O). */
+    p->iopl = (uint8_t)((r->rflags >> 12) & 3);
     /* Xen's fixup: RPL 0 becomes 3 (the 64-bit guest kernel's RPL). */
     p->regs.cs = r->cs | 3;
     p->ds = r->ds ? r->ds | 3 : 0, p->es = r->es ? r->es | 3 : 0;

@@ -33,6 +33,7 @@ def qemu_command(sc, build, iso_dir):
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if sc["accel"] == "tcg":
         cmd += sc.get("qemu", [])  # TCG options such as -icount
+    cmd += os.environ.get("MICA_QEMU_EXTRA", "").split()  # e.g. "-d cpu_reset -D q.log"
     elf = os.path.join(build, "mica.elf")
     if sc["modules"]:
         cmd += ["-initrd", ",".join(module_arg(m, build) for m in sc["modules"])]
