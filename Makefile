@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc)
 # console (Ctrl-A three times moves the input: Mica, d1, d2).
 LINUX_DIR = $(BUILD)/linux
 INITRD = $(LINUX_DIR)/initramfs.cpio.gz ramdisk
-MODULES ?= $(LINUX_DIR)/vmlinux type=pvh mem=256M name=debian-pvh -- console=hvc0,$(INITRD),$(LINUX_DIR)/vmlinuz type=hvm mem=256M name=debian-hvm -- console=ttyS0,$(INITRD),$(LINUX_DIR)/vmlinux type=pv mem=256M name=debian-pv -- console=hvc0,$(INITRD)
+MODULES ?= $(LINUX_DIR)/vmlinux type=pvh mem=256M name=debian-pvh -- console=hvc0,$(INITRD),$(LINUX_DIR)/vmlinuz type=hvm mem=256M name=debian-hvm -- console=ttyS0,$(INITRD),$(LINUX_DIR)/vmlinux type=pv mem=256M vcpus=2 name=debian-pv -- console=hvc0,$(INITRD)
 
 all: build
 

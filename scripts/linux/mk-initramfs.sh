@@ -39,6 +39,8 @@ cp "$bb" "$root/bin/busybox"
 # The user-space micro-benchmarks of bench/guest_micro.py, static because
 # the initramfs has no libc of its own.
 gcc -static -O2 -s -o "$root/bin/mica-micro" "$here/../../bench/linux/micro.c"
+# The boot tests' fork/exec/mmap check (test/linux/forkexec.c).
+gcc -static -O2 -s -o "$root/bin/mica-forkexec" "$here/../../test/linux/forkexec.c"
 
 # One symlink per applet, where busybox itself says the applet lives.
 "$bb" --list-full | while read -r path; do

@@ -375,31 +375,53 @@ scenario("linux-pvh", mem="1G", timeout=600, modules=LINUX_PVH,
                  r"Powering off"],
          checks=["no-fail"])
 
-# The same stock kernel as a classic 64-bit PV domU (ring 3, Xen PV ABI):
-# Linux's own PV banner, the shell on hvc0, a typed command, poweroff. One
-# vCPU. The prompt line reaches the log only with the first typed line, so
-# the input starts at busybox's banner.
-scenario("linux-pv", mem="1G", timeout=900,
-         modules=["linux:vmlinux type=pv mem=256M name=pv1 -- console=hvc0 panic=-1",
+# SMP guests: a program pinned to each CPU (taskset) reports the CPU it
+# ran on (/proc/self/stat field 39); then a busy loop pinned to each CPU in
+# turn, and the per-CPU count of one /proc/interrupts line (LOC: the LAPIC
+# timer of HVM; HYP: the Xen event upcall of PVH) must have grown on both.
+# The answers are computed so that no echo of the typed line can match.
+PIN_CMD = ("for c in 0 1; do echo \"pin$c-on-$(taskset -c $c cut -d' ' -f39 "
+           "/proc/self/stat)\"; done\n")
+IRQ_CMD = ("n() {{ awk '$1==\"{0}\" {{print $2, $3}}' /proc/interrupts; }}; set -- $(n); "
+           "for c in 0 1; do taskset -c $c sh -c 'i=0; while [ $i -lt 2000 ]; "
+           "do i=$((i+1)); done'; done; set -- $@ $(n); echo \"irqs-$1-$2-to-$3-$4\"; "
+           "[ $3 -gt $1 ] && [ $4 -gt $2 ] && echo \"irqs-grew-on-$((1+1))-cpus\"\n")
+
+
+# The same stock kernel as a classic 64-bit PV domU (ring 3, Xen PV ABI)
+# with 2 vCPUs: Linux's own PV banner, vCPU 1 started by VCPUOP_initialise/
+# up, the shell on hvc0, a typed command, a program pinned to each CPU,
+# fork/exec/mmap checked by test/linux/forkexec.c (copy-on-write, exec,
+# read-only and unmapped pages fault), poweroff. The prompt line reaches
+# the log only with the first typed line, so the input starts at busybox's
+# banner.
+scenario("linux-pv", smp=3, mem="1G", timeout=900,
+         modules=["linux:vmlinux type=pv mem=256M vcpus=2 name=pv2 -- console=hvc0 panic=-1",
                   "linux:initramfs.cpio.gz ramdisk"],
          keys=[(r"\(d1\) Enter 'help' for a list of built-in commands", CTRL_A3),
                (r"Serial input to d1", "echo hello-from-$((6*7))\n"),
-               (r"\(d1\) hello-from-42", "poweroff\n")],
-         expect=[r"Domain 1 \(pv1\): PV, 256 MiB, 1 vCPU",
+               (r"^\(d1\) hello-from-42", PIN_CMD),
+               (r"^\(d1\) pin1-on-\d", "mica-forkexec 16\n"),
+               (r"^\(d1\) forkexec: ", "poweroff\n")],
+         expect=[r"Domain 1 \(pv2\): PV, 256 MiB, 2 vCPUs",
                  r"\(d1\) .*Hypervisor detected: Xen PV",
                  r"\(d1\) .*Booting kernel on Xen$",
                  r"\(d1\) .*printk: console \[hvc0\] enabled",
+                 r"\(d1\) .*smp: Brought up 1 node, 2 CPUs",
                  r"\(d1\) .*clocksource: Switched to clocksource xen",
                  r"\(d1\) MICA-GUEST: userspace up",
+                 r"\(d1\) MICA-GUEST: 2 CPUs",
                  r"\(d1\) mica-guest# ",
-                 r"\(d1\) hello-from-42",
-                 r"Domain 1 \(pv1\) shut down: poweroff",
+                 r"^\(d1\) hello-from-42",
+                 r"^\(d1\) pin0-on-0$", r"^\(d1\) pin1-on-1$",
+                 r"^\(d1\) forkexec: 16 rounds ok$",
+                 r"Domain 1 \(pv2\) shut down: poweroff",
                  r"Powering off"],
          checks=["no-fail"])
 
 # The embedded default of `make run`: a PVH, an HVM and a PV Linux side by
 # side (the PV prompt reaches the log only with typed input: its banner).
-LINUX_PV = ["linux:vmlinux type=pv mem=256M name=pv1 -- console=hvc0 panic=-1",
+LINUX_PV = ["linux:vmlinux type=pv mem=256M vcpus=2 name=pv1 -- console=hvc0 panic=-1",
             "linux:initramfs.cpio.gz ramdisk"]
 scenario("linux-pvh-hvm-pv", smp=3, mem="1G", timeout=900,
          modules=LINUX_PVH + LINUX[:1] + LINUX[1:] + LINUX_PV,
@@ -416,19 +438,6 @@ scenario("linux-pvh-hvm-pv", smp=3, mem="1G", timeout=900,
                  r"Domain 2 \(linux1\) shut down: poweroff",
                  r"Domain 3 \(pv1\) shut down: poweroff", r"Powering off"],
          checks=["no-fail"])
-
-# SMP guests: a program pinned to each CPU (taskset) reports the CPU it
-# ran on (/proc/self/stat field 39); then a busy loop pinned to each CPU in
-# turn, and the per-CPU count of one /proc/interrupts line (LOC: the LAPIC
-# timer of HVM; HYP: the Xen event upcall of PVH) must have grown on both.
-# The answers are computed so that no echo of the typed line can match.
-PIN_CMD = ("for c in 0 1; do echo \"pin$c-on-$(taskset -c $c cut -d' ' -f39 "
-           "/proc/self/stat)\"; done\n")
-IRQ_CMD = ("n() {{ awk '$1==\"{0}\" {{print $2, $3}}' /proc/interrupts; }}; set -- $(n); "
-           "for c in 0 1; do taskset -c $c sh -c 'i=0; while [ $i -lt 2000 ]; "
-           "do i=$((i+1)); done'; done; set -- $@ $(n); echo \"irqs-$1-$2-to-$3-$4\"; "
-           "[ $3 -gt $1 ] && [ $4 -gt $2 ] && echo \"irqs-grew-on-$((1+1))-cpus\"\n")
-
 
 def smp_keys(irq_line):
     return [(r"\(d1\) mica-guest# ", CTRL_A3), (r"Serial input to d1", PIN_CMD),
