@@ -233,6 +233,11 @@ static void pv_segments_load(struct vcpu *v, struct percpu *pc)
     wrmsr(MSR_GS_BASE, (uint64_t)pc);
     pv_bases_load(v);
     local_irq_restore(flags);
+    if (ds != p->ds || es != p->es || fs != p->fs || gs != p->gs) {
+        p->failsafe_sels[0] = p->ds, p->failsafe_sels[1] = p->es;
+        p->failsafe_sels[2] = p->fs, p->failsafe_sels[3] = p->gs;
+        p->failsafe_pending = true; /* for the run loop (pv_deliver_failsafe) */
+    }
 }
 
 bool pv_gs_selector_load(struct vcpu *v, uint16_t sel)

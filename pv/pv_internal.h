@@ -54,6 +54,7 @@ bool pv_bounce(struct vcpu *v, uint64_t handler, bool mask_events, bool has_erro
                uint32_t error);
 /* Exception `vector` of the current frame, to the guest's trap table. */
 bool pv_inject_exception(struct vcpu *v, unsigned int vector, uint32_t error);
+void pv_deliver_failsafe(struct vcpu *v);
 /* An event upcall, if one is pending and not masked. */
 void pv_deliver_events(struct vcpu *v);
 /* Run v until its pCPU is wanted back, it blocks or its domain dies. */

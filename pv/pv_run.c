@@ -23,7 +23,9 @@ static bool pv_vcpu_ready(struct vcpu *v)
         vcpu_block(v, SCHED_OFFLINE);
         return false;
     }
-    if (v->halted && xen_vcpu_has_events(v))
+    /* SCHEDOP_block ends with an event; SCHEDOP_poll also with a polled
+     * port turning pending (masked: Linux's PV spinlocks) or its timeout. */
+    if (v->halted && (xen_vcpu_unblock(v) || xen_vcpu_has_events(v)))
         v->halted = false;
     if (v->halted) {
         vcpu_block(v, SCHED_BLOCKED); /* a kick meanwhile: look again */
@@ -123,6 +125,8 @@ void pv_vcpu_run(struct vcpu *v)
         if (!pv_vcpu_ready(v))
             continue;
         local_irq_enable();
+        if (p->failsafe_pending)
+            pv_deliver_failsafe(v);
         pv_deliver_events(v);
         local_irq_disable();
         /* An interrupt meanwhile may have left work (an expired timer to

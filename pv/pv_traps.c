@@ -26,9 +26,11 @@ static const char *const pv_exc_names[32] = {
     [14] = "#PF", [16] = "#MF", [17] = "#AC", [19] = "#XM",
 };
 
-/* The frame the guest handler finds, lowest address first. */
+/* The frame the guest handler finds, lowest address first: RCX, R11, the
+ * extra words (an error code, or the failsafe callback's selectors), RIP,
+ * CS, RFLAGS, RSP, SS. */
 static unsigned int bounce_frame_fill(struct vcpu *v, uint64_t *f, bool was_kernel,
-                                      bool has_error, uint32_t error)
+                                      const uint64_t *extra, unsigned int n_extra)
 {
     struct cpu_regs *r = &pv_vcpu(v)->regs;
     uint8_t mask = v->xen->vinfo->evtchn_upcall_mask;
@@ -36,8 +38,8 @@ static unsigned int bounce_frame_fill(struct vcpu *v, uint64_t *f, bool was_kern
 
     f[n++] = r->rcx;
     f[n++] = r->r11;
-    if (has_error)
-        f[n++] = error;
+    for (unsigned int i = 0; i < n_extra; i++)
+        f[n++] = extra[i];
     f[n++] = r->rip;
     /* RPL 0 tells the guest it interrupted its kernel. */
     f[n++] = (r->cs & (was_kernel ? ~3ULL : ~0ULL)) | ((uint64_t)mask << 32);
@@ -47,19 +49,19 @@ static unsigned int bounce_frame_fill(struct vcpu *v, uint64_t *f, bool was_kern
     return n;
 }
 
-bool pv_bounce(struct vcpu *v, uint64_t handler, bool mask_events, bool has_error,
-               uint32_t error)
+static bool bounce_with(struct vcpu *v, uint64_t handler, bool mask_events,
+                        const uint64_t *extra, unsigned int n_extra)
 {
     struct pv_vcpu *p = pv_vcpu(v);
     bool was_kernel = p->kernel_mode;
-    uint64_t frame[8], sp;
+    uint64_t frame[7 + PV_FAILSAFE_SELS], sp;
     unsigned int n;
 
     if (!handler) {
         domain_crash(v->domain, "no PV handler for an event the guest must take");
         return false;
     }
-    n = bounce_frame_fill(v, frame, was_kernel, has_error, error);
+    n = bounce_frame_fill(v, frame, was_kernel, extra, n_extra);
     if (!was_kernel)
         pv_toggle_mode(v);
     sp = ((was_kernel ? p->regs.rsp : p->kernel_sp) & ~15ULL) - n * sizeof(uint64_t);
@@ -77,6 +79,31 @@ bool pv_bounce(struct vcpu *v, uint64_t handler, bool mask_events, bool has_erro
     p->regs.rsp = sp;
     p->regs.rip = handler;
     return true;
+}
+
+bool pv_bounce(struct vcpu *v, uint64_t handler, bool mask_events, bool has_error,
+               uint32_t error)
+{
+    uint64_t e = error;
+
+    return bounce_with(v, handler, mask_events, &e, has_error ? 1 : 0);
+}
+
+/*
+ * Xen's failsafe callback: a selector the guest left in DS, ES, FS or GS
+ * could not be reloaded when its vCPU was switched in (the descriptor was
+ * changed or dropped meanwhile) and is null now. The guest kernel learns
+ * which it wanted from the frame (DS, ES, FS, GS between R11 and RIP) and
+ * decides (Linux retries the interrupted IRET with what is loaded now).
+ * Without a failsafe callback the null selectors simply stay.
+ */
+void pv_deliver_failsafe(struct vcpu *v)
+{
+    struct pv_vcpu *p = pv_vcpu(v);
+
+    p->failsafe_pending = false;
+    if (p->failsafe_cb)
+        bounce_with(v, p->failsafe_cb, p->failsafe_masks, p->failsafe_sels, PV_FAILSAFE_SELS);
 }
 
 bool pv_inject_exception(struct vcpu *v, unsigned int vector, uint32_t error)

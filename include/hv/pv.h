@@ -22,6 +22,8 @@
  * Locking: only the pCPU running the vCPU touches it (hypercalls act on
  * the calling vCPU only).
  */
+#define PV_FAILSAFE_SELS 4 /* DS, ES, FS, GS in the failsafe frame */
+
 struct pv_vcpu {
     /* Guest registers at the last exit. TSS.RSP0 points just past them
      * while the vCPU runs, so the CPU and the entry stubs (pv_entry.asm)
@@ -38,6 +40,10 @@ struct pv_vcpu {
     uint16_t ds, es, fs, gs;              /* selectors while switched out */
     uint64_t event_cb, failsafe_cb, syscall_cb; /* callback VAs, 0 = none */
     bool failsafe_masks, syscall_masks;   /* CALLBACKF_mask_events */
+    /* A selector failed to reload at switch-in: the failsafe callback
+     * gets the wanted DS, ES, FS, GS before the guest runs on. */
+    bool failsafe_pending;
+    uint64_t failsafe_sels[PV_FAILSAFE_SELS];
     uint64_t cr2;                         /* last #PF address bounced */
     bool cr0_ts;                          /* fpu_taskswitch: virtual CR0.TS */
     uint64_t cr4;                         /* virtual CR4: what the guest wrote */

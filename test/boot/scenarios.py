@@ -291,6 +291,10 @@ def pv_guest(name, lines, opts=""):
 pv_guest("pv_gdt", [r"own GDT: data segment 0x13, code segment 0xb used",
                     r"system descriptors, writable frames, page tables refused",
                     r"multicall per-entry refusals, port I/O under IOPL 1"])
+# The failsafe callback: selectors that cannot be reloaded at switch-in
+# (the guest dropped their descriptor) come to the guest kernel in the
+# failsafe frame, null loaded.
+pv_guest("pv_failsafe", [r"failsafe callback: ES and FS 0x13 wanted, null loaded, one callback"])
 # Writable page tables: direct writes to the guest's own L1 entries done
 # through the PV MMU; unsafe ones come back as #PF.
 pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",

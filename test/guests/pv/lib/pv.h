@@ -19,7 +19,8 @@
 #define PAGE_SIZE 4096UL
 #define VEC_EVENT 0x100   /* the event callback (lib/pv_head.asm) */
 #define VEC_SYSCALL 0x101 /* the syscall callback */
-#define NR_HANDLERS 0x102
+#define VEC_FAILSAFE 0x102 /* the failsafe callback (pv_entry_failsafe) */
+#define NR_HANDLERS 0x103
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
@@ -44,6 +45,10 @@ void pv_set_handler(unsigned int vec, pv_handler_fn fn);
 long pv_install_traps(void);
 /* The event and syscall callbacks (CALLBACKOP_register). */
 long pv_install_callbacks(void);
+/* The failsafe callback's entry, and the DS, ES, FS, GS its last frame
+ * carried (lib/pv_head.asm). */
+extern char pv_entry_failsafe[];
+extern uint64_t pv_failsafe_sels[4];
 /* Machine frame of one of the guest's addresses in the boot region. */
 uint64_t pv_mfn_of(const void *va);
 /* pvclock from a vcpu_info's time record (0 if unusable). */

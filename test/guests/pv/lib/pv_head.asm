@@ -13,6 +13,7 @@ extern pv_trap_dispatch
 
 %define VEC_EVENT 0x100
 %define VEC_SYSCALL 0x101
+%define VEC_FAILSAFE 0x102
 %define HYPERCALL_IRET 23
 
 section .text.entry progbits alloc exec nowrite align=16
@@ -66,6 +67,21 @@ ENTRY_ERR   pv_entry_pf, 14
 ENTRY_NOERR pv_entry_int80, 0x80
 ENTRY_NOERR pv_entry_event, VEC_EVENT
 ENTRY_NOERR pv_entry_syscall, VEC_SYSCALL
+
+; The failsafe callback's frame has the selectors the guest wanted, DS,
+; ES, FS, GS, between R11 and RIP: kept in pv_failsafe_sels for C, then
+; handled as any other bounce.
+global pv_entry_failsafe
+pv_entry_failsafe:
+    pop     rcx
+    pop     r11
+    pop     qword [pv_failsafe_sels]
+    pop     qword [pv_failsafe_sels + 8]
+    pop     qword [pv_failsafe_sels + 16]
+    pop     qword [pv_failsafe_sels + 24]
+    push    qword 0
+    push    qword VEC_FAILSAFE
+    jmp     entry_common
 
 ; Registers saved as struct pv_frame; back through the iret hypercall by
 ; the hypercall page's stub 23, which pushes RCX, R11 and RAX below our
@@ -155,3 +171,9 @@ pv_longjmp:
     mov     rsp, [rdi + 48]
     mov     eax, 1
     jmp     [rdi + 56]
+
+section .bss
+global pv_failsafe_sels
+alignb 8
+pv_failsafe_sels:
+    resq    4
