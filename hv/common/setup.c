@@ -113,7 +113,8 @@ static __noreturn void start_mica_percpu(void)
                "Ctrl-A three times switches the input\n", domains_alive(),
                domains_alive() == 1 ? "" : "s");
     } else {
-        printk("Boot complete: no domains configured. Debug keys: 'h' for help\n");
+        /* None configured, or all already ended while later ones were built. */
+        printk("Boot complete: no domains running. Debug keys: 'h' for help\n");
         if (boot_opts.poweroff_when_empty)
             machine_poweroff();
     }

@@ -204,5 +204,6 @@ unsigned int boot_domains_create(void)
         boot_domain_one(i, ++idx);
     }
     boot_modules_release();
+    domains_boot_done();
     return domains_alive();
 }

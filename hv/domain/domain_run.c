@@ -12,6 +12,15 @@
 #include <hv/sched.h>
 
 static unsigned int vcpus_left[MAX_DOMAINS];
+/* Until boot has built every module's domain, one that ends early must
+ * not power the machine off: the others are still to come (setup.c looks
+ * once boot is done). */
+static bool booting = true;
+
+void domains_boot_done(void)
+{
+    __atomic_store_n(&booting, false, __ATOMIC_SEQ_CST);
+}
 
 void domain_vcpus_gone(struct domain *d)
 {
@@ -20,7 +29,7 @@ void domain_vcpus_gone(struct domain *d)
     printk("Domain %u (%s) destroyed (%s); memory scrubbed and freed\n", d->id,
            d->name, shutdown_reason_name(d->shutdown));
     domain_destroy(d);
-    if (!domains_alive()) {
+    if (!domains_alive() && !__atomic_load_n(&booting, __ATOMIC_SEQ_CST)) {
         printk("No domains left\n");
         if (boot_opts.poweroff_when_empty)
             machine_poweroff();

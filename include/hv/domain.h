@@ -161,8 +161,11 @@ unsigned int domains_alive(void);
 void domain_start(struct domain *d, const struct domain_config *cfg);
 /* The last vCPU of a dying domain left its pCPU: destroy it. */
 void domain_vcpus_gone(struct domain *d);
-/* Build and start the domains the boot modules describe; returns how many run. */
+/* Build and start the domains the boot modules describe; returns how many
+ * still run once all are built (domains_boot_done() called). */
 unsigned int boot_domains_create(void);
+/* From now on the last domain to end means an empty machine. */
+void domains_boot_done(void);
 const char *shutdown_reason_name(enum shutdown_reason r);
 
 /* CPUID as v's guest sees it (hv/hvm/cpuid.c). */
