@@ -268,6 +268,32 @@ static void check_emulation(void)
     info("WRMSR/RDMSR GS_BASE, PAT, single-stepped SYSCALL (%u #DB): fine", count[1]);
 }
 
+/* Linux's PV spinlock wait: SCHEDOP_poll on a port it keeps masked. The
+ * port turning pending (here: the timer's) must end the poll, though no
+ * upcall comes; the 5 s timeout must not be what ends it. */
+static void check_poll_masked(volatile struct vcpu_info *vi, uint32_t port)
+{
+    volatile uint64_t *pending = &shinfo.evtchn_pending[port / 64];
+    volatile uint64_t *mask = &shinfo.evtchn_mask[port / 64];
+    uint64_t bit = 1ULL << (port % 64), start = pv_now_ns(vi), took;
+    struct vcpu_set_singleshot_timer t = {start + 3000000, 0};
+    struct sched_poll sp = {(uint64_t)&port, 1, start + 5000000000ULL};
+    unsigned int upcalls = count[VEC_EVENT];
+
+    *mask |= bit;
+    *pending &= ~bit;
+    EXPECT_RC("set_singleshot_timer", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
+    EXPECT_RC("SCHEDOP_poll (masked timer port)", hc_sched_op(SCHEDOP_poll, &sp), 0);
+    took = pv_now_ns(vi) - start;
+    CHECK(took >= 3000000 && took < 1000000000ULL,
+          "poll on the masked timer port ended after %lu ns (timer 3 ms, timeout 5 s)", took);
+    CHECK(*pending & bit, "timer port %u not pending after the poll", port);
+    CHECK_EQ("upcalls for the masked port", count[VEC_EVENT], upcalls);
+    *pending &= ~bit;
+    *mask &= ~bit;
+    info("SCHEDOP_poll on masked port %u ended by the port after %lu us", port, took / 1000);
+}
+
 static void check_events(void)
 {
     volatile struct vcpu_info *vi = &vinfo_page[0];
@@ -328,6 +354,7 @@ static void check_events(void)
     CHECK_EQ("upcalls after unmasking the IPI", count[VEC_EVENT], 3);
     info("events: timer port %u woke SCHEDOP_block, IPI port %u held while masked",
          bv.port, bi.port);
+    check_poll_masked(vi, bv.port);
 }
 
 /* User mode: read %gs:0, fault once, then SYSCALL with what was read. */
