@@ -158,6 +158,7 @@ static void pv_vcpu_destroy(struct vcpu *v)
     if (v->xen && v->xen->vinfo_gpa)
         pv_frame_release(v->domain, paddr_to_mfn(v->xen->vinfo_gpa));
     pv_gdt_release(v);
+    pv_ldt_release(v);
     pv_mm_vcpu_release(&p->mm);
     xfree(p);
     v->arch = NULL;
@@ -271,6 +272,8 @@ static void pv_switch_in(struct vcpu *v)
     tss_set_rsp0(pc, top);
     pv_load_cr3(v);
     pv_gdt_load(v);
+    if (p->ldt_ents)
+        pv_ldt_load(v); /* before the selectors: some may be LDT ones */
     pv_segments_load(v, pc);
     if (v->xen)
         xen_runstate_update(v); /* through the guest's page tables, now loaded */
@@ -280,6 +283,7 @@ static void pv_switch_in(struct vcpu *v)
 static void pv_switch_out(struct vcpu *v)
 {
     pv_segments_save(v);
+    pv_ldt_unload();
     pv_gdt_unload();
     write_cr3(hv_pt.root);
 }

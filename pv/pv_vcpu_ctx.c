@@ -105,14 +105,19 @@ static int ctx_install(struct vcpu *v, const struct vcpu_guest_context *c)
     if (rc)
         return rc;
     rc = pv_mm_set_base(&p->mm, _mfn(c->ctrlreg[3] >> 12), false);
-    if (!rc)
-        rc = pv_mm_set_ldt(&p->mm, c->ldt_base, (unsigned int)c->ldt_ents);
-    if (rc) {
-        pv_gdt_release(v);
-        return -EINVAL;
-    }
+    if (rc)
+        goto release_gdt;
+    /* The LDT pages are found through that base, as for MMUEXT_SET_LDT. */
+    rc = pv_mm_set_ldt(&p->mm, c->ldt_base, (unsigned int)c->ldt_ents);
+    if (rc)
+        goto release_base;
     ctx_apply(v, c);
     return 0;
+release_base:
+    pv_mm_vcpu_release(&p->mm);
+release_gdt:
+    pv_gdt_release(v);
+    return -EINVAL;
 }
 
 int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)

@@ -291,6 +291,10 @@ def pv_guest(name, lines, opts=""):
 pv_guest("pv_gdt", [r"own GDT: data segment 0x13, code segment 0xb used",
                     r"system descriptors, writable frames, page tables refused",
                     r"multicall per-entry refusals, port I/O under IOPL 1"])
+# A PV guest's own LDT: selectors with TI=1 used, call gates, unsafe
+# frames and hypervisor ranges refused while the guest keeps its LDT.
+pv_guest("pv_ldt", [r"own LDT: selectors 0xf 0x17 0x1f loaded and read through",
+                    r"call gates, writable and page-table frames, hypervisor ranges refused"])
 # Writable page tables: direct writes to the guest's own L1 entries done
 # through the PV MMU; unsafe ones come back as #PF.
 pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",

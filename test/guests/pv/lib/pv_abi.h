@@ -65,6 +65,7 @@
 
 #define XENFEAT_mmu_pt_update_preserve_ad 5
 
+#define MMUEXT_SET_LDT 13 /* arg1 linear address, arg2 entries */
 #define MMUEXT_NEW_USER_BASEPTR 15
 #define UVMF_INVLPG 2
 #define PTE_PRESENT_RW_USER 0x27ULL /* P, RW, U, A */
