@@ -144,6 +144,8 @@ static int pv_vcpu_init(struct vcpu *v)
     BUG_ON((uintptr_t)(&p->regs + 1) & 15); /* the CPU aligns RSP0 itself */
     p->kernel_mode = true;
     p->vcpu = v;
+    p->dr6 = X86_DR6_DEFAULT;
+    p->dr7 = X86_DR7_DEFAULT;
     pv_mm_vcpu_init(&p->mm, &v->domain->pv->mm, v->id);
     v->arch = p;
     return 0;
@@ -275,6 +277,7 @@ static void pv_switch_in(struct vcpu *v)
     if (p->ldt_ents)
         pv_ldt_load(v); /* before the selectors: some may be LDT ones */
     pv_segments_load(v, pc);
+    pv_dr_load(v);
     if (v->xen)
         xen_runstate_update(v); /* through the guest's page tables, now loaded */
 }
@@ -283,6 +286,7 @@ static void pv_switch_in(struct vcpu *v)
 static void pv_switch_out(struct vcpu *v)
 {
     pv_segments_save(v);
+    pv_dr_unload(v);
     pv_ldt_unload();
     pv_gdt_unload();
     write_cr3(hv_pt.root);

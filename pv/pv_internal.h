@@ -114,6 +114,13 @@ void pv_ldt_release(struct vcpu *v);
 void pv_ldt_load(struct vcpu *v);
 void pv_ldt_unload(void);
 
+/* pv_debugreg.c: a guest value for debug register reg (pv_dr.h rules),
+ * in the hardware at once if v runs here; 0 or -errno. */
+int __must_check pv_dr_set(struct vcpu *v, uint64_t reg, uint64_t value);
+void pv_dr_load(struct vcpu *v);
+void pv_dr_unload(struct vcpu *v);
+void pv_dr6_capture(struct vcpu *v);
+
 /* pv_vcpu_ctx.c: VCPUOP_initialise / VCPUOP_up. */
 int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
 int pv_vcpu_up(struct vcpu *v);

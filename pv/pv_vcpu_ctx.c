@@ -10,8 +10,11 @@
  * code segment of its new GDT; trap handlers, callbacks, the kernel stack
  * and the LDT base in the guest's half; segment bases canonical; the GDT
  * frames pass the descriptor rules (pv_gdt.c) and ctrlreg[3] must name an
- * L4 already validated for the domain (pinned), as for NEW_BASEPTR.
- * Debug registers are not offered and must be 0; vm_assist is per domain
+ * L4 already validated for the domain (pinned), as for NEW_BASEPTR; the
+ * LDT's pages, found through that L4, pass the descriptor rules as for
+ * MMUEXT_SET_LDT (pv_ldt.c).
+ * Debug registers follow set_debugreg's rules (pv_dr.h; any refusal is
+ * -EINVAL, where Xen drops a bad value silently); vm_assist is per domain
  * here and ignored. Only then are GDT and base pointer taken (undone if
  * the second fails) and the state copied.
  *
@@ -20,11 +23,13 @@
  */
 #include <hv/errno.h>
 #include <hv/mm.h>
+#include <hv/panic.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
 #include <public/vcpu.h>
 
+#include "pv_dr.h"
 #include "pv_internal.h"
 
 static bool canonical(uint64_t va)
@@ -37,10 +42,15 @@ static bool guest_va(uint64_t va)
     return !va || (canonical(va) && pv_addr_is_guest(va));
 }
 
+/* The debug registers a context sets, by set_debugreg's rules (DR4 and
+ * DR5 are ignored, as by Xen; a new vCPU's CR4.DE is clear). */
+static const unsigned int ctx_drs[] = { 0, 1, 2, 3, 6, 7 };
+
 /* The fields that need no reference: -EINVAL when one is unacceptable. */
 static int ctx_check(const struct vcpu_guest_context *c)
 {
     const struct cpu_user_regs *r = &c->user_regs;
+    uint64_t dr;
 
     if (!(c->flags & VGCF_in_kernel) || !canonical(r->rip) || !guest_va(r->rip) ||
         !guest_va(r->rsp) || !guest_va(c->kernel_sp))
@@ -50,8 +60,8 @@ static int ctx_check(const struct vcpu_guest_context *c)
         return -EINVAL;
     if (!canonical(c->fs_base) || !canonical(c->gs_base_kernel) || !canonical(c->gs_base_user))
         return -EINVAL;
-    for (unsigned int i = 0; i < 8; i++)
-        if (c->debugreg[i])
+    for (unsigned int i = 0; i < ARRAY_SIZE(ctx_drs); i++)
+        if (pv_dr_check(ctx_drs[i], c->debugreg[ctx_drs[i]], false, &dr) < 0)
             return -EINVAL;
     for (unsigned int i = 0; i < 256; i++)
         if (!guest_va(c->trap_ctxt[i].address))
@@ -92,6 +102,8 @@ static void ctx_apply(struct vcpu *v, const struct vcpu_guest_context *c)
     p->syscall_masks = c->flags & VGCF_syscall_disables_events;
     p->fs_base = c->fs_base, p->gs_base_kernel = c->gs_base_kernel;
     p->gs_base_user = c->gs_base_user;
+    for (unsigned int i = 0; i < ARRAY_SIZE(ctx_drs); i++)
+        BUG_ON(pv_dr_set(v, ctx_drs[i], c->debugreg[ctx_drs[i]])); /* checked */
 }
 
 static int ctx_install(struct vcpu *v, const struct vcpu_guest_context *c)

@@ -48,6 +48,7 @@ struct pv_vcpu {
     unsigned int gdt_nr, gdt_ents;        /* frames held, descriptors usable */
     mfn_t ldt_frames[PV_LDT_PAGES];       /* MMUEXT_SET_LDT: each PGT_SEG_DESC */
     unsigned int ldt_nr, ldt_ents;        /* frames held, descriptors (0: none) */
+    uint64_t dr[4], dr6, dr7;             /* set_debugreg: guest's view */
     uint8_t iopl;                         /* PHYSDEVOP_set_iopl: virtual IOPL */
     uint32_t pci_cf8;                     /* the emulated 0xcf8 latch */
 };

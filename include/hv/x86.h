@@ -120,6 +120,30 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
+/* Debug registers (SDM Vol. 3, "Debug Registers"); DR4/DR5 are not used. */
+#define DEFINE_DR(n)                                                  \
+    static inline uint64_t read_dr##n(void)                           \
+    {                                                                 \
+        uint64_t v;                                                   \
+        asm volatile("mov %%db" #n ", %0" : "=r"(v));                 \
+        return v;                                                     \
+    }                                                                 \
+    static inline void write_dr##n(uint64_t v)                        \
+    {                                                                 \
+        asm volatile("mov %0, %%db" #n : : "r"(v));                   \
+    }
+DEFINE_DR(0)
+DEFINE_DR(1)
+DEFINE_DR(2)
+DEFINE_DR(3)
+DEFINE_DR(6)
+DEFINE_DR(7)
+#undef DEFINE_DR
+#define X86_DR6_DEFAULT 0xffff0ff0ULL /* DR6 with nothing to report */
+#define X86_DR6_BS (1ULL << 14)       /* single step */
+#define X86_DR6_BP_MASK 0xfULL        /* B0..B3: breakpoint conditions met */
+#define X86_DR7_DEFAULT 0x400ULL      /* DR7 with every breakpoint off */
+
 static inline void local_irq_disable(void) { asm volatile("cli" ::: "memory"); }
 static inline void local_irq_enable(void) { asm volatile("sti" ::: "memory"); }
 static inline void halt(void) { asm volatile("hlt" ::: "memory"); }

@@ -295,6 +295,11 @@ pv_guest("pv_gdt", [r"own GDT: data segment 0x13, code segment 0xb used",
 # frames and hypervisor ranges refused while the guest keeps its LDT.
 pv_guest("pv_ldt", [r"own LDT: selectors 0xf 0x17 0x1f loaded and read through",
                     r"call gates, writable and page-table frames, hypervisor ranges refused"])
+# Hardware breakpoints of a PV guest: a watchpoint on its own variable
+# fires (#DB bounced, DR6 through get_debugreg), the hypervisor's own
+# access to it is ignored; breakpoints in the hypervisor refused.
+pv_guest("pv_debugreg", [r"breakpoints in the hypervisor, GD, I/O breakpoints, reserved bits refused",
+                         r"data breakpoint fired 3 times, DR6.B0 seen, hypervisor access ignored"])
 # Writable page tables: direct writes to the guest's own L1 entries done
 # through the PV MMU; unsafe ones come back as #PF.
 pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",

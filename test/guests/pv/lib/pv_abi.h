@@ -31,6 +31,8 @@
 #define __HYPERVISOR_stack_switch 3
 #define __HYPERVISOR_set_callbacks 4
 #define __HYPERVISOR_fpu_taskswitch 5
+#define __HYPERVISOR_set_debugreg 8
+#define __HYPERVISOR_get_debugreg 9
 #define __HYPERVISOR_vm_assist 21
 #define __HYPERVISOR_iret 23
 #define __HYPERVISOR_set_segment_base 25
