@@ -143,6 +143,7 @@ static int pv_vcpu_init(struct vcpu *v)
         return -ENOMEM;
     BUG_ON((uintptr_t)(&p->regs + 1) & 15); /* the CPU aligns RSP0 itself */
     p->kernel_mode = true;
+    p->initialised = v->id == 0; /* the builder's, for VCPUOP_up after a down */
     p->vcpu = v;
     p->dr6 = X86_DR6_DEFAULT;
     p->dr7 = X86_DR7_DEFAULT;
@@ -336,4 +337,5 @@ const struct domain_ops pv_domain_ops = {
     .guest_frame_put = pv_guest_frame_put,
     .vcpu_initialise = pv_vcpu_initialise,
     .vcpu_up = pv_vcpu_up,
+    .vcpu_down = pv_vcpu_down,
 };

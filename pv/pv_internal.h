@@ -124,6 +124,7 @@ void pv_dr6_capture(struct vcpu *v);
 /* pv_vcpu_ctx.c: VCPUOP_initialise / VCPUOP_up. */
 int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
 int pv_vcpu_up(struct vcpu *v);
+int pv_vcpu_down(struct vcpu *caller, struct vcpu *v);
 
 /* pv_build.c */
 int pv_domain_build(struct domain *d, const struct domain_config *cfg);

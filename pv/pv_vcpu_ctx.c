@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * VCPUOP_initialise and VCPUOP_up for PV guests: another vCPU of the
- * domain gets its first state from a struct vcpu_guest_context (Linux
- * starts its secondary CPUs this way), then is woken.
+ * VCPUOP_initialise, VCPUOP_up and VCPUOP_down for PV guests: another
+ * vCPU of the domain gets its first state from a struct
+ * vcpu_guest_context (Linux starts its secondary CPUs this way), then is
+ * woken; a vCPU taken down keeps its state and resumes on VCPUOP_up.
  *
  * Every field is checked before anything changes: the vCPU must still be
  * down and not initialised yet (-EEXIST, as Xen), start in guest kernel
@@ -18,8 +19,9 @@
  * here and ignored. Only then are GDT and base pointer taken (undone if
  * the second fails) and the state copied.
  *
- * Locking: the target is down, so nothing runs it; frame references under
- * the domain's pv_mm lock (pv_gdt_set, pv_mm_set_base).
+ * Locking: the target of VCPUOP_initialise is down, so nothing runs it;
+ * frame references under the domain's pv_mm lock (pv_gdt_set,
+ * pv_mm_set_base, pv_ldt_set); VCPUOP_down decides under domain.lock.
  */
 #include <hv/errno.h>
 #include <hv/mm.h>
@@ -151,12 +153,47 @@ int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
     return rc;
 }
 
-/* VCPUOP_up: an initialised vCPU starts; one already up is left alone. */
+/* VCPUOP_up: an initialised vCPU starts, a downed one resumes where it
+ * stopped; one already up is left alone. */
 int pv_vcpu_up(struct vcpu *v)
 {
     if (!pv_vcpu(v)->initialised)
         return -EINVAL;
     __atomic_store_n(&v->wait_for_sipi, false, __ATOMIC_RELEASE);
     vcpu_kick(v);
+    return 0;
+}
+
+/* Is any vCPU of d other than v up? Caller holds d->lock. */
+static bool pv_others_up(struct domain *d, struct vcpu *v)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpu[i] && d->vcpu[i] != v &&
+            !__atomic_load_n(&d->vcpu[i]->wait_for_sipi, __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
+/*
+ * VCPUOP_down, as Xen: v stops at its next pass through the run loop
+ * (the caller itself once this hypercall has returned 0) and keeps its
+ * whole state for VCPUOP_up. The domain's last vCPU up going down powers
+ * the domain off instead. d->lock makes the check and the change one
+ * step, so two vCPUs downing each other cannot both go.
+ */
+int pv_vcpu_down(struct vcpu *caller, struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    bool last;
+
+    spin_lock(&d->lock);
+    last = !pv_others_up(d, v);
+    if (!last)
+        __atomic_store_n(&v->wait_for_sipi, true, __ATOMIC_RELEASE);
+    spin_unlock(&d->lock);
+    if (last)
+        domain_shutdown(d, SHUTDOWN_POWEROFF);
+    else if (v != caller)
+        vcpu_kick(v); /* out of the guest, into its offline wait */
     return 0;
 }

@@ -305,9 +305,12 @@ pv_guest("pv_debugreg", [r"breakpoints in the hypervisor, GD, I/O breakpoints, r
 pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",
                      r"refused L1 writes come back as #PF, entries unchanged"])
 # A PV guest starts its second vCPU as Linux does (VCPUOP_initialise, up),
-# after hostile vCPU contexts are refused.
+# with an LDT and a debug register, after hostile vCPU contexts are
+# refused; then takes vCPUs down and up again (VCPUOP_down, is_up, up).
 pv_guest("pv_vcpu_up", [r"hostile vCPU contexts refused",
-                        r"vCPU 1 started by VCPUOP_initialise and VCPUOP_up"], " vcpus=2")
+                        r"vCPU 1 started by VCPUOP_initialise and VCPUOP_up",
+                        r"VCPUOP_down and VCPUOP_up: vCPU 1 stopped and resumed, each vCPU downing itself"],
+         " vcpus=2")
 # Hostile PV MMU requests from a guest beside another PV domain (whose
 # frames it finds through the M2P): hypervisor and foreign frames, writable
 # page tables, type confusion, cycles, hypervisor L4 slots, a batch stopping
