@@ -27,7 +27,8 @@
 _Static_assert(PV_LDT_PAGES == PERCPU_LDT_PAGES, "a vCPU's LDT fits the pCPU's LDT area");
 
 /* A descriptor-page reference on each frame the range maps, all or none. */
-static int pv_ldt_frames_get(struct vcpu *v, uint64_t base, mfn_t *frames, unsigned int nr)
+static int pv_ldt_frames_get(struct vcpu *v, uint64_t base, mfn_t *frames,
+                             unsigned int nr)
 {
     struct pv_mm_domain *m = &v->domain->pv->mm;
     int rc = 0;

@@ -61,14 +61,6 @@ static uint64_t data_desc(uint32_t base)
            ((uint64_t)(base >> 24) << 56);
 }
 
-static uint16_t read_fs(void)
-{
-    uint16_t s;
-
-    asm volatile("mov %%fs, %0" : "=r"(s));
-    return s;
-}
-
 /* probe[16] through %fs, whose base is FS_BASE: the offset leaves it out. */
 static uint64_t read_fs_probe(void)
 {
@@ -98,7 +90,7 @@ static void check_own_ldt(void)
     asm volatile("mov %w0, %%fs" : : "r"(SEL_LDT_BASED));
     CHECK_EQ("read through %fs with the LDT segment's base", read_fs_probe(), 0x1010);
     hc_sched_op(SCHEDOP_yield, NULL);
-    CHECK_EQ("%fs across hypercalls", read_fs(), SEL_LDT_BASED);
+    CHECK_EQ("%fs across hypercalls", pv_read_sel("fs"), SEL_LDT_BASED);
     if (!pv_setjmp(&on_fault))
         asm volatile("mov %w0, %%gs" : : "r"(SEL_LDT_PAST));
     CHECK_EQ("#GP for a selector past the LDT's limit", gps, 1);
@@ -112,7 +104,8 @@ static void check_refused(void)
 
     EXPECT_RC("update_descriptor of a call gate into the LDT",
               update_desc(&ldt[1], DESC_CALL_GATE), -XEN_EINVAL);
-    CHECK_EQ("LDT entry 1 untouched (but accessed)", ldt[1] & ~DESC_ACCESSED, DESC_DATA_DPL3);
+    CHECK_EQ("LDT entry 1 untouched (but accessed)", ldt[1] & ~DESC_ACCESSED,
+             DESC_DATA_DPL3);
     EXPECT_RC("update_descriptor of a DPL-0 data segment into the LDT",
               update_desc(&ldt[5], DESC_DATA_DPL0), 0);
     CHECK_EQ("its DPL as stored", (ldt[5] >> 45) & 3, 3);
@@ -129,7 +122,7 @@ static void check_refused(void)
     EXPECT_RC("SET_LDT misaligned", set_ldt(&ldt[1], 2), -XEN_EINVAL);
     EXPECT_RC("SET_LDT of 8193 entries", set_ldt(ldt, 8193), -XEN_EINVAL);
     EXPECT_RC("SET_LDT of an unmapped page", set_ldt((void *)0x1000, 2), -XEN_EINVAL);
-    CHECK_EQ("%fs after the refusals", read_fs(), SEL_LDT_BASED);
+    CHECK_EQ("%fs after the refusals", pv_read_sel("fs"), SEL_LDT_BASED);
     CHECK_EQ("the old LDT still in use", read_fs_probe(), 0x1010);
     EXPECT_RC("no LDT", set_ldt(NULL, 0), 0);
     EXPECT_RC("the frame writable again", set_pte(ldt, PTE_PRESENT_RW_USER), 0);

@@ -53,21 +53,13 @@ static volatile uint64_t ap_probe = 0x1234abcd;
 static volatile unsigned int ap_ran, ap_ldt_ok, ap_dr0_ok, ap_count;
 static volatile unsigned int ap_down_self, ap_resumed, ap_wake_vcpu0;
 
-static uint16_t read_ds(void)
-{
-    uint16_t sel;
-
-    asm volatile("mov %%ds, %0" : "=r"(sel));
-    return sel;
-}
-
 /* Through %ds, which vCPU 1 loaded with its LDT selector. */
 static bool ap_ldt_read_ok(void)
 {
     uint64_t v;
 
     asm volatile("movq %%ds:%1, %0" : "=r"(v) : "m"(ap_probe));
-    return read_ds() == SEL_LDT_FLAT && v == ap_probe;
+    return pv_read_sel("ds") == SEL_LDT_FLAT && v == ap_probe;
 }
 
 static void ap_down_and_back(void)
@@ -197,15 +189,17 @@ static void check_down_up(void)
     ap_wake_vcpu0 = 1;
     EXPECT_RC("vCPU 0 downs itself, vCPU 1 ups it", hc_vcpu_op(VCPUOP_down, 0, NULL), 0);
     CHECK_EQ("vCPU 0 woken by vCPU 1", ap_wake_vcpu0, 0);
-    info("VCPUOP_down and VCPUOP_up: vCPU 1 stopped and resumed, each vCPU downing itself");
+    info("VCPUOP_down and VCPUOP_up: vCPU 1 stopped and resumed, "
+         "each vCPU downing itself");
 }
 
 void test_main(void)
 {
     EXPECT_RC("set_trap_table", pv_install_traps(), 0);
     ap_ldt[1] = DESC_DATA_DPL3;
-    EXPECT_RC("LDT page read-only", hc_update_va_mapping(ap_ldt, (pv_mfn_of(ap_ldt) << 12) |
-                                                                 PTE_RO_USER, UVMF_INVLPG), 0);
+    EXPECT_RC("LDT page read-only",
+              hc_update_va_mapping(ap_ldt, (pv_mfn_of(ap_ldt) << 12) | PTE_RO_USER,
+                                   UVMF_INVLPG), 0);
     check_hostile();
     good_context();
     EXPECT_RC("initialise vCPU 1", initialise(1), 0);

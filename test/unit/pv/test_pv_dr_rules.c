@@ -48,10 +48,10 @@ static void test_dr7(void **state)
     assert_int_equal(out, 0x000d0401);
     assert_int_equal(pv_dr_check(7, 0xd800, false, &out), 7); /* fixed zeros */
     assert_int_equal(out, 0x400);
-    assert_int_equal(pv_dr_check(7, 0x2000, false, &out), -EPERM);       /* GD */
-    assert_int_equal(pv_dr_check(7, 0x00200002, false, &out), -EPERM);   /* I/O, G0 */
-    assert_int_equal(pv_dr_check(7, 0x20000001, true, &out), -EPERM);    /* I/O slot 3 */
-    assert_int_equal(pv_dr_check(7, 0x00200000, false, &out), 7);        /* none enabled */
+    assert_int_equal(pv_dr_check(7, 0x2000, false, &out), -EPERM); /* GD */
+    assert_int_equal(pv_dr_check(7, 0x00200002, false, &out), -EPERM); /* I/O, G0 */
+    assert_int_equal(pv_dr_check(7, 0x20000001, true, &out), -EPERM); /* I/O slot 3 */
+    assert_int_equal(pv_dr_check(7, 0x00200000, false, &out), 7); /* none enabled */
     assert_int_equal(pv_dr_check(7, 1ULL << 32, false, &out), -EINVAL);
     assert_int_equal(pv_dr_check(5, 0x1, false, &out), 7); /* DR5 is DR7 */
     assert_int_equal(pv_dr_check(5, 0x1, true, &out), -ENODEV);

@@ -302,7 +302,8 @@ static void test_mmuext_set_ldt_range(void **state)
 {
     (void)state;
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0x7ffffffff000, 513), -EINVAL);
-    assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0xfffffffffffff000, 8192), -EINVAL);
+    assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0xfffffffffffff000, 8192),
+                     -EINVAL);
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0xffff87fffffff000, 1), -EINVAL);
     assert_int_equal(calls.ldt_changed, 0);
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0x7ffffffff000, 512), 0);
