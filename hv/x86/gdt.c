@@ -159,7 +159,7 @@ void ldt_guest_map(const mfn_t *frames, unsigned int nr, unsigned int ents)
     BUG_ON(nr > PERCPU_LDT_PAGES || (uint64_t)ents * 8 > (uint64_t)nr * PAGE_SIZE);
     if (!ents) {
         asm volatile("lldt %w0" : : "r"(0));
-        desc_frames_map(va, NULL, 0, &pc->ldt_guest_pages);
+        desc_frames_map(va, frames, 0, &pc->ldt_guest_pages);
         return;
     }
     desc_frames_map(va, frames, nr, &pc->ldt_guest_pages);
