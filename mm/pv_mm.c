@@ -4,6 +4,7 @@
 #include <hv/errno.h>
 #include <hv/lib.h>
 #include <hv/m2p.h>
+#include <hv/panic.h>
 
 #include "pv_mm_internal.h"
 
@@ -296,19 +297,41 @@ int pv_mm_copy_page(struct pv_mm_domain *d, mfn_t dst, mfn_t src)
 }
 
 /* Xen's limits: at most 8192 descriptors (64 KiB), at a page-aligned
- * guest address; no descriptors means no LDT. The descriptor pages are
- * checked by the runtime when it maps them. */
+ * guest address, every byte of it in the guest's half; no descriptors
+ * means no LDT. The runtime takes the descriptor pages (ops->ldt_changed)
+ * before anything is recorded, so a refusal leaves the old LDT. */
 int pv_mm_set_ldt(struct pv_mm_vcpu *mv, uint64_t base, unsigned int ents)
 {
+    uint64_t last = base + (uint64_t)ents * 8 - 1;
+    int rc;
+
     if (!ents)
         base = 0;
-    if (ents > 8192 || (ents && ((base & ~PAGE_MASK) || !pv_guest_va_ok(base))))
+    if (ents > 8192 || (ents && ((base & ~PAGE_MASK) || last < base ||
+                                 !pv_guest_va_ok(base) || !pv_guest_va_ok(last))))
         return -EINVAL;
     if (mv->ldt_base == base && mv->ldt_ents == ents)
         return 0;
+    if (pv_mm_ops->ldt_changed && (rc = pv_mm_ops->ldt_changed(mv, base, ents)))
+        return rc;
     mv->ldt_base = base;
     mv->ldt_ents = ents;
-    if (pv_mm_ops->ldt_changed)
-        pv_mm_ops->ldt_changed(mv);
+    return 0;
+}
+
+int pv_mm_kernel_frame(struct pv_mm_vcpu *mv, vaddr_t va, mfn_t *mfn)
+{
+    unsigned int slot;
+    mfn_t l1;
+    uint64_t e;
+
+    ASSERT(spin_is_locked(&mv->d->lock));
+    if (!pv_guest_va_ok(va) || mfn_eq(mv->kernel_l4, INVALID_MFN) ||
+        walk_to_l1(mv->kernel_l4, va, &l1, &slot) || pv_page(l1)->type != PGT_L1)
+        return -EINVAL;
+    e = __atomic_load_n(&pv_map(l1)[slot], __ATOMIC_RELAXED);
+    if (!(e & PTE_P))
+        return -EINVAL;
+    *mfn = pte_mfn(e);
     return 0;
 }

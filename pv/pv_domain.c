@@ -143,7 +143,10 @@ static int pv_vcpu_init(struct vcpu *v)
         return -ENOMEM;
     BUG_ON((uintptr_t)(&p->regs + 1) & 15); /* the CPU aligns RSP0 itself */
     p->kernel_mode = true;
+    p->initialised = v->id == 0; /* the builder's, for VCPUOP_up after a down */
     p->vcpu = v;
+    p->dr6 = X86_DR6_DEFAULT;
+    p->dr7 = X86_DR7_DEFAULT;
     pv_mm_vcpu_init(&p->mm, &v->domain->pv->mm, v->id);
     v->arch = p;
     return 0;
@@ -158,6 +161,7 @@ static void pv_vcpu_destroy(struct vcpu *v)
     if (v->xen && v->xen->vinfo_gpa)
         pv_frame_release(v->domain, paddr_to_mfn(v->xen->vinfo_gpa));
     pv_gdt_release(v);
+    pv_ldt_release(v);
     pv_mm_vcpu_release(&p->mm);
     xfree(p);
     v->arch = NULL;
@@ -276,7 +280,10 @@ static void pv_switch_in(struct vcpu *v)
     tss_set_rsp0(pc, top);
     pv_load_cr3(v);
     pv_gdt_load(v);
+    if (p->ldt_ents)
+        pv_ldt_load(v); /* before the selectors: some may be LDT ones */
     pv_segments_load(v, pc);
+    pv_dr_load(v);
     if (v->xen)
         xen_runstate_update(v); /* through the guest's page tables, now loaded */
 }
@@ -285,6 +292,8 @@ static void pv_switch_in(struct vcpu *v)
 static void pv_switch_out(struct vcpu *v)
 {
     pv_segments_save(v);
+    pv_dr_unload(v);
+    pv_ldt_unload();
     pv_gdt_unload();
     write_cr3(hv_pt.root);
 }
@@ -333,4 +342,5 @@ const struct domain_ops pv_domain_ops = {
     .guest_frame_put = pv_guest_frame_put,
     .vcpu_initialise = pv_vcpu_initialise,
     .vcpu_up = pv_vcpu_up,
+    .vcpu_down = pv_vcpu_down,
 };

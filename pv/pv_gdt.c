@@ -22,6 +22,7 @@
  *  - every other system descriptor is refused: LDT and TSS descriptors
  *    (the hypervisor owns both), interrupt and trap gates, and call
  *    gates, which Xen accepts with DPL 0 and emulates and Mica does not.
+ * LDT pages (pv_ldt.c) are taken and checked by the same rules.
  *
  * Locking: frame references under the domain's pv_mm lock; the vCPU's
  * own gdt_frames only on the pCPU running it (set_gdt acts on the caller).
@@ -71,7 +72,7 @@ static int pv_desc_page_check(mfn_t mfn)
 }
 
 /* Caller holds the pv_mm lock. */
-static void pv_gdt_frames_put(struct pv_mm_domain *m, const mfn_t *frames, unsigned int nr)
+void pv_desc_frames_put(struct pv_mm_domain *m, const mfn_t *frames, unsigned int nr)
 {
     for (unsigned int i = 0; i < nr; i++) {
         pv_page_put_type(m, frames[i]);
@@ -79,7 +80,7 @@ static void pv_gdt_frames_put(struct pv_mm_domain *m, const mfn_t *frames, unsig
     }
 }
 
-static int pv_gdt_frame_get(struct pv_mm_domain *m, mfn_t mfn)
+int pv_desc_frame_get(struct pv_mm_domain *m, mfn_t mfn)
 {
     int rc = pv_page_get(m, mfn);
 
@@ -97,8 +98,8 @@ static int pv_gdt_frame_get(struct pv_mm_domain *m, mfn_t mfn)
 static int pv_gdt_frames_get(struct pv_mm_domain *m, const mfn_t *frames, unsigned int nr)
 {
     for (unsigned int i = 0; i < nr; i++) {
-        if (pv_gdt_frame_get(m, frames[i])) {
-            pv_gdt_frames_put(m, frames, i);
+        if (pv_desc_frame_get(m, frames[i])) {
+            pv_desc_frames_put(m, frames, i);
             return -EINVAL;
         }
     }
@@ -113,7 +114,7 @@ static void pv_gdt_install(struct vcpu *v, const mfn_t *frames, unsigned int nr,
     struct pv_mm_domain *m = &v->domain->pv->mm;
 
     spin_lock(&m->lock);
-    pv_gdt_frames_put(m, p->gdt_frames, p->gdt_nr);
+    pv_desc_frames_put(m, p->gdt_frames, p->gdt_nr);
     spin_unlock(&m->lock);
     for (unsigned int i = 0; i < nr; i++)
         p->gdt_frames[i] = frames[i];

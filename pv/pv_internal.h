@@ -95,6 +95,11 @@ void pv_mm_ops_install(void);
 
 /* pv_gdt.c: descriptor tables. */
 bool pv_desc_check(uint64_t *desc);
+/* A general and a PGT_SEG_DESC reference on a frame of the domain whose
+ * descriptors all pass (fixed up in place); 0 or -errno, nothing held
+ * then. Caller holds m->lock, as for the put. */
+int __must_check pv_desc_frame_get(struct pv_mm_domain *m, mfn_t mfn);
+void pv_desc_frames_put(struct pv_mm_domain *m, const mfn_t *frames, unsigned int nr);
 /* v's GDT from now on: `ents` descriptors in the frames of list (checked,
  * referenced); 0 or -EINVAL. Not mapped here (pv_gdt_load). */
 int __must_check pv_gdt_set(struct vcpu *v, const uint64_t *list, uint64_t ents);
@@ -103,9 +108,24 @@ void pv_gdt_load(struct vcpu *v);
 void pv_gdt_unload(void);
 bool pv_gdt_cs_ok(struct vcpu *v, uint16_t cs, uint64_t rip);
 
+/* pv_ldt.c: v's LDT from now on (pv_mm's ldt_changed hook, base and ents
+ * already checked); 0 or -EINVAL. Loaded at once if v runs here. */
+int __must_check pv_ldt_set(struct vcpu *v, uint64_t base, unsigned int ents);
+void pv_ldt_release(struct vcpu *v);
+void pv_ldt_load(struct vcpu *v);
+void pv_ldt_unload(void);
+
+/* pv_debugreg.c: a guest value for debug register reg (pv_dr.h rules),
+ * in the hardware at once if v runs here; 0 or -errno. */
+int __must_check pv_dr_set(struct vcpu *v, uint64_t reg, uint64_t value);
+void pv_dr_load(struct vcpu *v);
+void pv_dr_unload(struct vcpu *v);
+void pv_dr6_capture(struct vcpu *v);
+
 /* pv_vcpu_ctx.c: VCPUOP_initialise / VCPUOP_up. */
 int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg);
 int pv_vcpu_up(struct vcpu *v);
+int pv_vcpu_down(struct vcpu *caller, struct vcpu *v);
 
 /* pv_build.c */
 int pv_domain_build(struct domain *d, const struct domain_config *cfg);

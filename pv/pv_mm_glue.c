@@ -82,6 +82,11 @@ static void glue_base_changed(struct pv_mm_vcpu *mv)
         pv_load_cr3(p->vcpu);
 }
 
+static int glue_ldt_changed(struct pv_mm_vcpu *mv, uint64_t base, unsigned int ents)
+{
+    return pv_ldt_set(container_of(mv, struct pv_vcpu, mm)->vcpu, base, ents);
+}
+
 static bool glue_preempt_check(void)
 {
     return this_cpu()->softirq_pending || sched_resched_pending();
@@ -93,6 +98,7 @@ static const struct pv_mm_ops pv_runtime_mm_ops = {
     .vcpu = glue_vcpu,
     .flush = glue_flush,
     .base_changed = glue_base_changed,
+    .ldt_changed = glue_ldt_changed,
     .preempt_check = glue_preempt_check,
 };
 

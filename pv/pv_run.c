@@ -102,6 +102,8 @@ static void pv_handle_exit(struct vcpu *v)
     }
     if (vec == 14)
         p->cr2 = read_cr2(); /* before interrupts can fault again */
+    if (vec == 1)
+        pv_dr6_capture(v);
     local_irq_enable();
     if (vec == PV_VEC_SYSCALL && p->kernel_mode)
         pv_hypercall(v);

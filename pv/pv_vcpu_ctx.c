@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * VCPUOP_initialise and VCPUOP_up for PV guests: another vCPU of the
- * domain gets its first state from a struct vcpu_guest_context (Linux
- * starts its secondary CPUs this way), then is woken.
+ * VCPUOP_initialise, VCPUOP_up and VCPUOP_down for PV guests: another
+ * vCPU of the domain gets its first state from a struct
+ * vcpu_guest_context (Linux starts its secondary CPUs this way), then is
+ * woken; a vCPU taken down keeps its state and resumes on VCPUOP_up.
  *
  * Every field is checked before anything changes: the vCPU must still be
  * down and not initialised yet (-EEXIST, as Xen), start in guest kernel
@@ -10,21 +11,27 @@
  * code segment of its new GDT; trap handlers, callbacks, the kernel stack
  * and the LDT base in the guest's half; segment bases canonical; the GDT
  * frames pass the descriptor rules (pv_gdt.c) and ctrlreg[3] must name an
- * L4 already validated for the domain (pinned), as for NEW_BASEPTR.
- * Debug registers are not offered and must be 0; vm_assist is per domain
+ * L4 already validated for the domain (pinned), as for NEW_BASEPTR; the
+ * LDT's pages, found through that L4, pass the descriptor rules as for
+ * MMUEXT_SET_LDT (pv_ldt.c).
+ * Debug registers follow set_debugreg's rules (pv_dr.h; any refusal is
+ * -EINVAL, where Xen drops a bad value silently); vm_assist is per domain
  * here and ignored. Only then are GDT and base pointer taken (undone if
  * the second fails) and the state copied.
  *
- * Locking: the target is down, so nothing runs it; frame references under
- * the domain's pv_mm lock (pv_gdt_set, pv_mm_set_base).
+ * Locking: the target of VCPUOP_initialise is down, so nothing runs it;
+ * frame references under the domain's pv_mm lock (pv_gdt_set,
+ * pv_mm_set_base, pv_ldt_set); VCPUOP_down decides under domain.lock.
  */
 #include <hv/errno.h>
 #include <hv/mm.h>
+#include <hv/panic.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
 #include <public/vcpu.h>
 
+#include "pv_dr.h"
 #include "pv_internal.h"
 
 static bool canonical(uint64_t va)
@@ -37,10 +44,15 @@ static bool guest_va(uint64_t va)
     return !va || (canonical(va) && pv_addr_is_guest(va));
 }
 
+/* The debug registers a context sets, by set_debugreg's rules (DR4 and
+ * DR5 are ignored, as by Xen; a new vCPU's CR4.DE is clear). */
+static const unsigned int ctx_drs[] = { 0, 1, 2, 3, 6, 7 };
+
 /* The fields that need no reference: -EINVAL when one is unacceptable. */
 static int ctx_check(const struct vcpu_guest_context *c)
 {
     const struct cpu_user_regs *r = &c->user_regs;
+    uint64_t dr;
 
     if (!(c->flags & VGCF_in_kernel) || !canonical(r->rip) || !guest_va(r->rip) ||
         !guest_va(r->rsp) || !guest_va(c->kernel_sp))
@@ -50,8 +62,8 @@ static int ctx_check(const struct vcpu_guest_context *c)
         return -EINVAL;
     if (!canonical(c->fs_base) || !canonical(c->gs_base_kernel) || !canonical(c->gs_base_user))
         return -EINVAL;
-    for (unsigned int i = 0; i < 8; i++)
-        if (c->debugreg[i])
+    for (unsigned int i = 0; i < ARRAY_SIZE(ctx_drs); i++)
+        if (pv_dr_check(ctx_drs[i], c->debugreg[ctx_drs[i]], false, &dr) < 0)
             return -EINVAL;
     for (unsigned int i = 0; i < 256; i++)
         if (!guest_va(c->trap_ctxt[i].address))
@@ -92,6 +104,8 @@ static void ctx_apply(struct vcpu *v, const struct vcpu_guest_context *c)
     p->syscall_masks = c->flags & VGCF_syscall_disables_events;
     p->fs_base = c->fs_base, p->gs_base_kernel = c->gs_base_kernel;
     p->gs_base_user = c->gs_base_user;
+    for (unsigned int i = 0; i < ARRAY_SIZE(ctx_drs); i++)
+        BUG_ON(pv_dr_set(v, ctx_drs[i], c->debugreg[ctx_drs[i]])); /* checked */
 }
 
 static int ctx_install(struct vcpu *v, const struct vcpu_guest_context *c)
@@ -105,14 +119,19 @@ static int ctx_install(struct vcpu *v, const struct vcpu_guest_context *c)
     if (rc)
         return rc;
     rc = pv_mm_set_base(&p->mm, _mfn(c->ctrlreg[3] >> 12), false);
-    if (!rc)
-        rc = pv_mm_set_ldt(&p->mm, c->ldt_base, (unsigned int)c->ldt_ents);
-    if (rc) {
-        pv_gdt_release(v);
-        return -EINVAL;
-    }
+    if (rc)
+        goto release_gdt;
+    /* The LDT pages are found through that base, as for MMUEXT_SET_LDT. */
+    rc = pv_mm_set_ldt(&p->mm, c->ldt_base, (unsigned int)c->ldt_ents);
+    if (rc)
+        goto release_base;
     ctx_apply(v, c);
     return 0;
+release_base:
+    pv_mm_vcpu_release(&p->mm);
+release_gdt:
+    pv_gdt_release(v);
+    return -EINVAL;
 }
 
 int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
@@ -134,12 +153,47 @@ int pv_vcpu_initialise(struct vcpu *caller, struct vcpu *v, uint64_t arg)
     return rc;
 }
 
-/* VCPUOP_up: an initialised vCPU starts; one already up is left alone. */
+/* VCPUOP_up: an initialised vCPU starts, a downed one resumes where it
+ * stopped; one already up is left alone. */
 int pv_vcpu_up(struct vcpu *v)
 {
     if (!pv_vcpu(v)->initialised)
         return -EINVAL;
     __atomic_store_n(&v->wait_for_sipi, false, __ATOMIC_RELEASE);
     vcpu_kick(v);
+    return 0;
+}
+
+/* Is any vCPU of d other than v up? Caller holds d->lock. */
+static bool pv_others_up(struct domain *d, struct vcpu *v)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpu[i] && d->vcpu[i] != v &&
+            !__atomic_load_n(&d->vcpu[i]->wait_for_sipi, __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
+/*
+ * VCPUOP_down, as Xen: v stops at its next pass through the run loop
+ * (the caller itself once this hypercall has returned 0) and keeps its
+ * whole state for VCPUOP_up. The domain's last vCPU up going down powers
+ * the domain off instead. d->lock makes the check and the change one
+ * step, so two vCPUs downing each other cannot both go.
+ */
+int pv_vcpu_down(struct vcpu *caller, struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    bool last;
+
+    spin_lock(&d->lock);
+    last = !pv_others_up(d, v);
+    if (!last)
+        __atomic_store_n(&v->wait_for_sipi, true, __ATOMIC_RELEASE);
+    spin_unlock(&d->lock);
+    if (last)
+        domain_shutdown(d, SHUTDOWN_POWEROFF);
+    else if (v != caller)
+        vcpu_kick(v); /* out of the guest, into its offline wait */
     return 0;
 }

@@ -46,15 +46,20 @@ static vaddr_t ist_top(const struct percpu *pc, unsigned int ist)
            PERCPU_IST_SIZE;
 }
 
+/* A 16-byte system descriptor (SDM Vol. 3, "Segment Descriptor Tables":
+ * 64-bit mode widens TSS and LDT descriptors to hold a 64-bit base). */
+static void gdt_set_system(uint64_t *gdt, unsigned int sel, uint64_t base, uint64_t limit,
+                           uint64_t type)
+{
+    gdt[sel / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (type << 40) |
+                   (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[sel / 8 + 1] = base >> 32;
+}
+
 static void gdt_set_tss(uint64_t *gdt, const struct tss64 *tss)
 {
-    uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
-
-    gdt[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-                       (0x89ULL << 40) /* present, available 64-bit TSS */ |
-                       (((limit >> 16) & 0xf) << 48) |
-                       (((base >> 24) & 0xff) << 56);
-    gdt[SEL_TSS / 8 + 1] = base >> 32;
+    /* present, available 64-bit TSS */
+    gdt_set_system(gdt, SEL_TSS, (uint64_t)tss, sizeof(*tss) - 1, 0x89);
 }
 
 _Static_assert(PERCPU_GDT_PAGES * PAGE_SIZE == FIRST_RESERVED_GDT_BYTE + PAGE_SIZE &&
@@ -63,7 +68,11 @@ _Static_assert(PERCPU_GDT_PAGES * PAGE_SIZE == FIRST_RESERVED_GDT_BYTE + PAGE_SI
                "the GDT pages end with the reserved page, inside the per-CPU area");
 _Static_assert(!(PERCPU_VIRT_START & (PERCPU_STRIDE - 1)) && PERCPU_IST_DB_OFF < PERCPU_STRIDE,
                "IST stacks find their per-CPU area by aligning RSP (hv/x86/entry.asm)");
-_Static_assert(SEL_HV_CS / 8 >= FIRST_RESERVED_GDT_ENTRY && SEL_TSS / 8 + 1 < GDT_ENTRIES,
+_Static_assert(PERCPU_LDT_OFF >= PERCPU_IST_DB_OFF + PERCPU_IST_SIZE &&
+               PERCPU_LDT_OFF + PERCPU_LDT_PAGES * PAGE_SIZE < PERCPU_STRIDE,
+               "the LDT area lies in the per-CPU area, a guard page after it");
+_Static_assert(SEL_HV_CS / 8 >= FIRST_RESERVED_GDT_ENTRY && SEL_TSS / 8 + 1 < GDT_ENTRIES &&
+               SEL_LDT / 8 > SEL_TSS / 8 + 1 && SEL_LDT / 8 + 1 < GDT_ENTRIES,
                "the hypervisor's descriptors live in the reserved page");
 
 /* The reserved page is this CPU's own and writable (LTR sets the TSS busy
@@ -113,24 +122,49 @@ int cpu_tables_alloc(struct percpu *pc)
     return 0;
 }
 
-/* Guest frames are mapped writable for the CPU's accessed-bit updates, as
- * Xen does; the guest itself cannot write them (PGT_SEG_DESC). Only this
- * CPU uses its GDT addresses, so a local INVLPG suffices. */
-void gdt_guest_map(const mfn_t *frames, unsigned int nr)
+/*
+ * Guest descriptor frames are mapped writable for the CPU's accessed-bit
+ * updates, as Xen does; the guest itself cannot write them (PGT_SEG_DESC).
+ * Pages from nr up to what was mapped before get the empty frame. Only
+ * this CPU uses these addresses, so a local INVLPG suffices.
+ */
+static void desc_frames_map(vaddr_t va, const mfn_t *frames, unsigned int nr,
+                            unsigned int *mapped)
 {
-    vaddr_t va = this_cpu()->area + PERCPU_GDT_OFF;
-    unsigned int *mapped = &this_cpu()->gdt_guest_pages;
     unsigned int top = nr > *mapped ? nr : *mapped;
 
-    BUG_ON(nr > FIRST_RESERVED_GDT_PAGE);
     for (unsigned int i = 0; i < top; i++) {
+        vaddr_t page = va + i * PAGE_SIZE;
         paddr_t pa = i < nr ? mfn_to_paddr(frames[i]) : gdt_empty_frame;
 
-        BUG_ON(hv_map_pages(va + i * PAGE_SIZE, pa, PAGE_SIZE,
-                            i < nr ? PAGE_HV_RW : PAGE_HV_RO));
-        asm volatile("invlpg (%0)" : : "r"(va + i * PAGE_SIZE) : "memory");
+        BUG_ON(hv_map_pages(page, pa, PAGE_SIZE, i < nr ? PAGE_HV_RW : PAGE_HV_RO));
+        asm volatile("invlpg (%0)" : : "r"(page) : "memory");
     }
     *mapped = nr;
+}
+
+void gdt_guest_map(const mfn_t *frames, unsigned int nr)
+{
+    BUG_ON(nr > FIRST_RESERVED_GDT_PAGE);
+    desc_frames_map(this_cpu()->area + PERCPU_GDT_OFF, frames, nr,
+                    &this_cpu()->gdt_guest_pages);
+}
+
+/* The null selector leaves LDTR unusable: no LDT page can be reached. */
+void ldt_guest_map(const mfn_t *frames, unsigned int nr, unsigned int ents)
+{
+    struct percpu *pc = this_cpu();
+    vaddr_t va = pc->area + PERCPU_LDT_OFF;
+
+    BUG_ON(nr > PERCPU_LDT_PAGES || (uint64_t)ents * 8 > (uint64_t)nr * PAGE_SIZE);
+    if (!ents) {
+        asm volatile("lldt %w0" : : "r"(0));
+        desc_frames_map(va, frames, 0, &pc->ldt_guest_pages);
+        return;
+    }
+    desc_frames_map(va, frames, nr, &pc->ldt_guest_pages);
+    gdt_set_system(pc->gdt, SEL_LDT, va, (uint64_t)ents * 8 - 1, 0x82 /* present LDT */);
+    asm volatile("lldt %w0" : : "r"(SEL_LDT) : "memory");
 }
 
 void tss_set_rsp0(struct percpu *pc, uint64_t rsp0)

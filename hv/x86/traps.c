@@ -6,6 +6,7 @@
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/traps.h>
+#include <hv/x86.h>
 
 struct idt_entry {
     uint16_t off_lo;
@@ -106,6 +107,25 @@ static void do_nmi(struct cpu_regs *regs)
     printk(LOG_WARN "NMI on CPU %u ignored\n", this_cpu()->cpu_id);
 }
 
+/*
+ * #DB in the hypervisor. A PV guest's data breakpoint (pv/pv_debugreg.c)
+ * matches when the hypervisor copies the guest's memory: a trap after the
+ * access, so the copy simply goes on (Xen ignores these too). A PV
+ * guest's breakpoints name guest addresses only, so no instruction
+ * breakpoint can hit here. DR6 is reset either way, so that nothing stale
+ * is reported next time; the rest (a single-stepped SYSCALL) goes on to
+ * the exception table.
+ */
+static bool db_guest_watchpoint(const struct cpu_regs *regs)
+{
+    uint64_t dr6 = read_dr6();
+
+    if (regs->cs & 3)
+        return false;
+    write_dr6(X86_DR6_DEFAULT);
+    return (dr6 & X86_DR6_BP_MASK) && !(dr6 & X86_DR6_BS);
+}
+
 void do_trap(struct cpu_regs *regs)
 {
     unsigned int vec = (unsigned int)regs->vector;
@@ -114,6 +134,8 @@ void do_trap(struct cpu_regs *regs)
         do_nmi(regs);
         return;
     }
+    if (vec == 1 && db_guest_watchpoint(regs))
+        return;
     if (vec < 32 && extable_fixup(regs))
         return;
     if (vec < 32)

@@ -99,8 +99,8 @@ static long set_singleshot(struct vcpu *caller, struct vcpu *v, uint64_t arg)
     return xen_set_singleshot(v, t.timeout_abs_ns, t.flags & 1 /* VCPU_SSHOTTMR_future */);
 }
 
-/* Xen's !_VPF_down: vCPU 0 from creation, an AP once a Startup IPI has
- * started it (it never goes down again: VCPUOP_down is not offered). */
+/* Xen's !_VPF_down: vCPU 0 from creation, an AP once a Startup IPI or
+ * VCPUOP_up has started it, until a VCPUOP_down (PV only). */
 static long vcpu_is_up(const struct vcpu *v)
 {
     return !__atomic_load_n(&v->wait_for_sipi, __ATOMIC_ACQUIRE);
@@ -120,6 +120,8 @@ long do_vcpu_op(struct vcpu *v, struct hypercall_args *args)
                    ? v->domain->ops->vcpu_initialise(v, t, args->a[2]) : -ENOSYS;
     case VCPUOP_up:
         return v->domain->ops->vcpu_up ? v->domain->ops->vcpu_up(t) : -ENOSYS;
+    case VCPUOP_down:
+        return v->domain->ops->vcpu_down ? v->domain->ops->vcpu_down(v, t) : -ENOSYS;
     case VCPUOP_register_vcpu_info: return register_vcpu_info(v, t, args->a[2]);
     case VCPUOP_register_runstate_memory_area: return register_runstate(v, t, args->a[2]);
     case VCPUOP_is_up: return vcpu_is_up(t);

@@ -103,6 +103,9 @@ struct domain_ops {
      * VCPUOP_up; optional (PV only): -ENOSYS without. */
     int (*vcpu_initialise)(struct vcpu *caller, struct vcpu *v, uint64_t arg);
     int (*vcpu_up)(struct vcpu *v);
+    /* VCPUOP_down from `caller` for v (itself or another of its domain);
+     * optional (PV only): -ENOSYS without. */
+    int (*vcpu_down)(struct vcpu *caller, struct vcpu *v);
     void (*guest_frame_put)(struct domain *d, uint64_t frame);
 };
 

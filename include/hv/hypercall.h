@@ -27,6 +27,8 @@ struct hypercall_args {
     X(stack_switch, 3, 1, 0)                 \
     X(set_callbacks, 4, 1, 0)                \
     X(fpu_taskswitch, 5, 1, 0)               \
+    X(set_debugreg, 8, 1, 0)                 \
+    X(get_debugreg, 9, 1, 0)                 \
     X(update_descriptor, 10, 1, 0)           \
     X(memory_op, 12, 1, 1)                   \
     X(multicall, 13, 1, 0)                   \

@@ -36,7 +36,7 @@
 
 /* Per-CPU area, one stride per CPU; unmapped pages are guards that turn a
  * stack overflow into a page fault (handled on an IST stack). */
-#define PERCPU_STRIDE 0x20000 /* 128 KiB */
+#define PERCPU_STRIDE 0x40000 /* 256 KiB */
 #define PERCPU_STACK_OFF 0x1000  /* 16 KiB primary stack after a guard */
 #define PERCPU_STACK_SIZE 0x4000
 #define PERCPU_IST_OFF 0x6000    /* IST stacks: NMI, #DF, #MC, 4 KiB each,
@@ -49,8 +49,11 @@
                                     selectors (include/public/arch-x86/xen.h) */
 #define PERCPU_GDT_PAGES 15
 #define PERCPU_IST_DB_OFF 0x1f000 /* #DB IST stack, 4 KiB: below it the GDT's
-                                     read-only last page, above it the next
-                                     CPU's guard page */
+                                     read-only last page */
+#define PERCPU_LDT_OFF 0x20000   /* the running PV vCPU's LDT frames, 16 pages
+                                    (8192 descriptors); then up to the next
+                                    CPU's area, unmapped guards */
+#define PERCPU_LDT_PAGES 16
 
 #define MAX_CPUS 64
 

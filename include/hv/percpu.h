@@ -37,6 +37,7 @@ struct percpu {
     uint64_t pv_scratch;
     uint64_t pv_frame_top;
     unsigned int gdt_guest_pages; /* GDT pages mapping guest frames now */
+    unsigned int ldt_guest_pages; /* LDT pages mapping guest frames now */
 };
 
 /* Handed to the AP trampoline: it loads cr3, enables long mode with EFER,

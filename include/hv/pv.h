@@ -14,6 +14,8 @@
 #define PV_VEC_SYSCALL 0x100
 #define PV_VEC_SYSCALL32 0x101
 
+#define PV_LDT_PAGES 16 /* 8192 descriptors, Xen's limit */
+
 /*
  * A PV vCPU (struct vcpu.arch). The guest runs at CPL 3 in both of its
  * modes; kernel_mode is the hypervisor's own record of which one it is in
@@ -50,6 +52,9 @@ struct pv_vcpu {
     struct trap_info trap[256];           /* the virtual IDT (set_trap_table) */
     mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE]; /* set_gdt: each PGT_SEG_DESC */
     unsigned int gdt_nr, gdt_ents;        /* frames held, descriptors usable */
+    mfn_t ldt_frames[PV_LDT_PAGES];       /* MMUEXT_SET_LDT: each PGT_SEG_DESC */
+    unsigned int ldt_nr, ldt_ents;        /* frames held, descriptors (0: none) */
+    uint64_t dr[4], dr6, dr7;             /* set_debugreg: guest's view */
     uint8_t iopl;                         /* PHYSDEVOP_set_iopl: virtual IOPL */
     uint32_t pci_cf8;                     /* the emulated 0xcf8 latch */
 };

@@ -90,8 +90,11 @@ struct pv_mm_ops {
     /* mv's kernel or user L4 changed: reload CR3 if that table is live.
      * Called with d->lock held, before the old table's references go. */
     void (*base_changed)(struct pv_mm_vcpu *mv);
-    /* mv's LDT changed (may be NULL: nothing to do). */
-    void (*ldt_changed)(struct pv_mm_vcpu *mv);
+    /* mv's LDT is to become `ents` descriptors at guest address base
+     * (checked: page-aligned, in the guest's half; ents 0: none): take
+     * and check its pages, 0 or -errno to refuse (nothing changes then).
+     * May be NULL: nothing to do. Called without d->lock. */
+    int (*ldt_changed)(struct pv_mm_vcpu *mv, uint64_t base, unsigned int ents);
     /* true: stop a long batch here and continue it (may be NULL, but
      * then a guest batch of 2^31 elements runs to its end). */
     bool (*preempt_check)(void);
@@ -135,8 +138,12 @@ int __must_check pv_mm_machphys_update(struct pv_mm_domain *d, mfn_t mfn, uint64
 /* MMUEXT_CLEAR_PAGE / COPY_PAGE: the target must be able to be writable. */
 int __must_check pv_mm_clear_page(struct pv_mm_domain *d, mfn_t mfn);
 int __must_check pv_mm_copy_page(struct pv_mm_domain *d, mfn_t dst, mfn_t src);
-/* MMUEXT_SET_LDT: record (and hand to ops->ldt_changed) a new LDT. */
+/* MMUEXT_SET_LDT: check, hand to ops->ldt_changed, then record a new
+ * LDT; -EINVAL (or the hook's error) leaves the old one. */
 int __must_check pv_mm_set_ldt(struct pv_mm_vcpu *mv, uint64_t base, unsigned int ents);
+/* The frame a present L1 entry of mv's kernel page table maps at va;
+ * -EINVAL when none does. The caller holds mv->d->lock. */
+int __must_check pv_mm_kernel_frame(struct pv_mm_vcpu *mv, vaddr_t va, mfn_t *mfn);
 
 /* Teardown: drop a vCPU's base pointers (it no longer runs on them). */
 void pv_mm_vcpu_release(struct pv_mm_vcpu *mv);

@@ -18,6 +18,7 @@
 #define SEL_HV_CS 0xe008
 #define SEL_HV_DS 0xe010
 #define SEL_TSS 0xe040
+#define SEL_LDT 0xe050 /* the running PV vCPU's LDT (16 bytes), hv/x86/gdt.c */
 
 /* IST slots (TSS.IST1..3) for the exceptions that must not trust RSP. */
 #define IST_NMI 1
@@ -42,6 +43,10 @@ int __must_check cpu_tables_alloc(struct percpu *pc);
  * the empty frame above them (nr = 0: no guest GDT). The frames hold
  * checked descriptors only (pv/pv_gdt.c). */
 void gdt_guest_map(const mfn_t *frames, unsigned int nr);
+/* Map `nr` guest LDT frames (checked descriptors only) at this CPU's LDT
+ * area and load LDTR with `ents` descriptors of them; ents = 0: LDTR null
+ * and the area unmapped. */
+void ldt_guest_map(const mfn_t *frames, unsigned int nr, unsigned int ents);
 /* The stack the CPU switches to on an interrupt from ring 3 (a PV vCPU's
  * register frame, pv/). */
 void tss_set_rsp0(struct percpu *pc, uint64_t rsp0);

@@ -103,22 +103,34 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-#define DEFINE_CR(n)                                                  \
-    static inline uint64_t read_cr##n(void)                           \
+/* Control and debug registers (SDM Vol. 3, "Control Registers", "Debug
+ * Registers"): read_crN/write_crN, read_drN/write_drN. */
+#define DEFINE_SYSREG(name, asm_name, n)                              \
+    static inline uint64_t read_##name##n(void)                       \
     {                                                                 \
         uint64_t v;                                                   \
-        asm volatile("mov %%cr" #n ", %0" : "=r"(v));                 \
+        asm volatile("mov %%" #asm_name #n ", %0" : "=r"(v));         \
         return v;                                                     \
     }                                                                 \
-    static inline void write_cr##n(uint64_t v)                        \
+    static inline void write_##name##n(uint64_t v)                    \
     {                                                                 \
-        asm volatile("mov %0, %%cr" #n : : "r"(v) : "memory");        \
+        asm volatile("mov %0, %%" #asm_name #n : : "r"(v) : "memory"); \
     }
-DEFINE_CR(0)
-DEFINE_CR(2)
-DEFINE_CR(3)
-DEFINE_CR(4)
-#undef DEFINE_CR
+DEFINE_SYSREG(cr, cr, 0)
+DEFINE_SYSREG(cr, cr, 2)
+DEFINE_SYSREG(cr, cr, 3)
+DEFINE_SYSREG(cr, cr, 4)
+DEFINE_SYSREG(dr, db, 0) /* DR4/DR5 are not used */
+DEFINE_SYSREG(dr, db, 1)
+DEFINE_SYSREG(dr, db, 2)
+DEFINE_SYSREG(dr, db, 3)
+DEFINE_SYSREG(dr, db, 6)
+DEFINE_SYSREG(dr, db, 7)
+#undef DEFINE_SYSREG
+#define X86_DR6_DEFAULT 0xffff0ff0ULL /* DR6 with nothing to report */
+#define X86_DR6_BS (1ULL << 14)       /* single step */
+#define X86_DR6_BP_MASK 0xfULL        /* B0..B3: breakpoint conditions met */
+#define X86_DR7_DEFAULT 0x400ULL      /* DR7 with every breakpoint off */
 
 static inline void local_irq_disable(void) { asm volatile("cli" ::: "memory"); }
 static inline void local_irq_enable(void) { asm volatile("sti" ::: "memory"); }

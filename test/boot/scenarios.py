@@ -296,14 +296,26 @@ pv_guest("pv_gdt", [r"own GDT: data segment 0x13, code segment 0xb used",
 # (the guest dropped their descriptor) come to the guest kernel in the
 # failsafe frame, null loaded.
 pv_guest("pv_failsafe", [r"failsafe callback: ES and FS 0x13 wanted, null loaded, one callback"])
+# A PV guest's own LDT: selectors with TI=1 used, call gates, unsafe
+# frames and hypervisor ranges refused while the guest keeps its LDT.
+pv_guest("pv_ldt", [r"own LDT: selectors 0xf 0x17 0x1f loaded and read through",
+                    r"call gates, writable and page-table frames, hypervisor ranges refused"])
+# Hardware breakpoints of a PV guest: a watchpoint on its own variable
+# fires (#DB bounced, DR6 through get_debugreg), the hypervisor's own
+# access to it is ignored; breakpoints in the hypervisor refused.
+pv_guest("pv_debugreg", [r"breakpoints in the hypervisor, GD, I/O breakpoints, reserved bits refused",
+                         r"data breakpoint fired 3 times, DR6.B0 seen, hypervisor access ignored"])
 # Writable page tables: direct writes to the guest's own L1 entries done
 # through the PV MMU; unsafe ones come back as #PF.
 pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",
                      r"refused L1 writes come back as #PF, entries unchanged"])
 # A PV guest starts its second vCPU as Linux does (VCPUOP_initialise, up),
-# after hostile vCPU contexts are refused.
+# with an LDT and a debug register, after hostile vCPU contexts are
+# refused; then takes vCPUs down and up again (VCPUOP_down, is_up, up).
 pv_guest("pv_vcpu_up", [r"hostile vCPU contexts refused",
-                        r"vCPU 1 started by VCPUOP_initialise and VCPUOP_up"], " vcpus=2")
+                        r"vCPU 1 started by VCPUOP_initialise and VCPUOP_up",
+                        r"VCPUOP_down and VCPUOP_up: vCPU 1 stopped and resumed, each vCPU downing itself"],
+         " vcpus=2")
 # Hostile PV MMU requests from a guest beside another PV domain (whose
 # frames it finds through the M2P): hypervisor and foreign frames, writable
 # page tables, type confusion, cycles, hypervisor L4 slots, a batch stopping

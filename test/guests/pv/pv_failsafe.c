@@ -26,13 +26,6 @@ static void on_failsafe(struct pv_frame *f)
     failsafe_cs = f->cs;
 }
 
-#define READ_SEG(seg)                                                                   \
-    ({                                                                                  \
-        uint16_t s_;                                                                    \
-        asm volatile("mov %%" seg ", %0" : "=r"(s_));                                   \
-        s_;                                                                             \
-    })
-
 /* Blocked for ms (SCHEDOP_poll with no ports and a timeout): the vCPU is
  * switched out, and its selectors are reloaded when it runs again. */
 static void sleep_ms(unsigned int ms)
@@ -69,25 +62,25 @@ void test_main(void)
     uint16_t ds;
 
     setup();
-    ds = READ_SEG("ds");
+    ds = pv_read_sel("ds");
     asm volatile("mov %w0, %%es\n\tmov %w0, %%fs" : : "r"(SEL_DATA));
     sleep_ms(5);
     CHECK_EQ("failsafe callbacks with the descriptor in place", failsafes, 0);
-    CHECK_EQ("%fs after a sleep", READ_SEG("fs"), SEL_DATA);
+    CHECK_EQ("%fs after a sleep", pv_read_sel("fs"), SEL_DATA);
 
     EXPECT_RC("update_descriptor (drop entry 2)",
               hypercall2(__HYPERVISOR_update_descriptor, (mfn << 12) + 2 * 8, 0), 0);
-    CHECK_EQ("%fs still loaded until the next switch-in", READ_SEG("fs"), SEL_DATA);
+    CHECK_EQ("%fs still loaded until the next switch-in", pv_read_sel("fs"), SEL_DATA);
     sleep_ms(5);
     CHECK_EQ("failsafe callbacks after the reload failed", failsafes, 1);
     CHECK_EQ("failsafe frame: DS", pv_failsafe_sels[0], ds);
     CHECK_EQ("failsafe frame: ES", pv_failsafe_sels[1], SEL_DATA);
     CHECK_EQ("failsafe frame: FS", pv_failsafe_sels[2], SEL_DATA);
-    CHECK_EQ("failsafe frame: GS", pv_failsafe_sels[3], READ_SEG("gs"));
+    CHECK_EQ("failsafe frame: GS", pv_failsafe_sels[3], pv_read_sel("gs"));
     CHECK_EQ("failsafe frame: CS of the guest kernel (RPL 0)", failsafe_cs & 0xffff,
              FLAT_KERNEL_CS & ~3);
-    CHECK_EQ("%es after the failsafe", READ_SEG("es"), 0);
-    CHECK_EQ("%fs after the failsafe", READ_SEG("fs"), 0);
+    CHECK_EQ("%es after the failsafe", pv_read_sel("es"), 0);
+    CHECK_EQ("%fs after the failsafe", pv_read_sel("fs"), 0);
     sleep_ms(5);
     CHECK_EQ("failsafe callbacks after another sleep", failsafes, 1);
     info("failsafe callback: ES and FS 0x13 wanted, null loaded, one callback");

@@ -52,22 +52,6 @@ static long make_ro(void *va)
     return hc_update_va_mapping(va, (pv_mfn_of(va) << 12) | PTE_RO_USER, UVMF_INVLPG);
 }
 
-static uint16_t read_ds(void)
-{
-    uint16_t s;
-
-    asm volatile("mov %%ds, %0" : "=r"(s));
-    return s;
-}
-
-static uint16_t read_cs(void)
-{
-    uint16_t s;
-
-    asm volatile("mov %%cs, %0" : "=r"(s));
-    return s;
-}
-
 /* A far return to sel:next, i.e. run on with another code segment. */
 static void far_to(uint16_t sel)
 {
@@ -88,12 +72,13 @@ static void check_own_gdt(void)
     asm volatile("mov %w1, %%ds\n\tmovq %%ds:%2, %0" : "=r"(val) : "r"(SEL_DATA), "m"(probe));
     CHECK(val == probe, "read through the guest's data segment: %#lx", val);
     hc_sched_op(SCHEDOP_yield, NULL);
-    CHECK_EQ("%ds across hypercalls", read_ds(), SEL_DATA);
+    CHECK_EQ("%ds across hypercalls", pv_read_sel("ds"), SEL_DATA);
     far_to(SEL_CODE);
     /* A bounce and the iret hypercall back to this CS (a hypercall would
      * return on FLAT_KERNEL_CS, as Xen's SYSCALL path does). */
     asm volatile("int3");
-    CHECK_EQ("%cs after an exception in the guest's code segment", read_cs(), SEL_CODE);
+    CHECK_EQ("%cs after an exception in the guest's code segment", pv_read_sel("cs"),
+             SEL_CODE);
     CHECK_EQ("INT3 delivered", int3s, 1);
     far_to(FLAT_KERNEL_CS);
     EXPECT_RC("update_descriptor (data)", update_desc((mfn << 12) + 3 * 8, DESC_DATA_DPL3), 0);
@@ -124,7 +109,7 @@ static void check_refused(void)
     EXPECT_RC("set_gdt of frame 0", set_gdt(0, 8), -XEN_EINVAL);
     EXPECT_RC("set_gdt over the reserved page", set_gdt(mfn, 14 * 512 + 1), -XEN_EINVAL);
     EXPECT_RC("set_gdt from a bad pointer", hypercall2(__HYPERVISOR_set_gdt, 0x1000, 8), -XEN_EFAULT);
-    CHECK_EQ("%ds after the refusals", read_ds(), SEL_DATA);
+    CHECK_EQ("%ds after the refusals", pv_read_sel("ds"), SEL_DATA);
     CHECK_EQ("entry 4 untouched", gdt[4], 0);
     info("system descriptors, writable frames, page tables refused; guest running");
 }

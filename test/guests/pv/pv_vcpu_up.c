@@ -4,14 +4,23 @@
 // after hostile contexts are each refused: a RIP, trap handler or callback
 // in the hypervisor, an unvalidated or absent L4, debug registers, a GDT
 // frame still writable, too many GDT entries, user mode, a non-canonical
-// segment base; vCPU 0 itself, a vCPU that does not exist, up before
-// initialise, initialise twice.
+// segment base, an LDT in the hypervisor or on a writable page; vCPU 0
+// itself, a vCPU that does not exist, up before initialise, initialise
+// twice. vCPU 1 starts with an LDT and a debug register and uses both;
+// then VCPUOP_down and VCPUOP_up: vCPU 1 stopped by vCPU 0 (its counter
+// stands still) and resumed, vCPU 1 downing itself and resuming after
+// its hypercall with its state, vCPU 0 downing itself and woken by 1.
 #include "pv.h"
 
 const char test_name[] = "pv_vcpu_up";
 
 #define VCPUOP_initialise 0
 #define VCPUOP_up 1
+#define VCPUOP_down 2
+#define DESC_DATA_DPL3 0x00cff2000000ffffULL
+#define SEL_LDT_FLAT 0x0f /* LDT entry 1, RPL 3 */
+#define PTE_RO_USER 0x25ULL /* P, U, A */
+#define AP_SENTINEL 0x5eed5eed5eed5eedULL
 #define VGCF_in_kernel (1 << 2)
 #define HV_TEXT 0xffff82d080000000ULL
 
@@ -39,13 +48,46 @@ _Static_assert(sizeof(struct vcpu_guest_context) == 5168, "vcpu_guest_context");
 static uint8_t ap_stack[8192] __attribute__((aligned(16)));
 static uint64_t spare_page[512] __attribute__((aligned(4096)));
 static struct vcpu_guest_context ctx;
-static volatile unsigned int ap_ran;
+static uint64_t ap_ldt[512] __attribute__((aligned(4096)));
+static volatile uint64_t ap_probe = 0x1234abcd;
+static volatile unsigned int ap_ran, ap_ldt_ok, ap_dr0_ok, ap_count;
+static volatile unsigned int ap_down_self, ap_resumed, ap_wake_vcpu0;
+
+/* Through %ds, which vCPU 1 loaded with its LDT selector. */
+static bool ap_ldt_read_ok(void)
+{
+    uint64_t v;
+
+    asm volatile("movq %%ds:%1, %0" : "=r"(v) : "m"(ap_probe));
+    return pv_read_sel("ds") == SEL_LDT_FLAT && v == ap_probe;
+}
+
+static void ap_down_and_back(void)
+{
+    volatile uint64_t sentinel = AP_SENTINEL;
+    long rc;
+
+    ap_down_self = 0;
+    rc = hc_vcpu_op(VCPUOP_down, 1, NULL);
+    ap_resumed = rc == 0 && sentinel == AP_SENTINEL && ap_ldt_read_ok() ? 1 : 2;
+}
 
 static void ap_main(void)
 {
+    asm volatile("mov %w0, %%ds" : : "r"(SEL_LDT_FLAT));
+    ap_ldt_ok = ap_ldt_read_ok();
+    ap_dr0_ok = hypercall1(__HYPERVISOR_get_debugreg, 0) == (long)&ap_probe;
     ap_ran = 1;
-    for (;;)
+    for (;;) {
+        ap_count++;
+        if (ap_down_self)
+            ap_down_and_back();
+        if (ap_wake_vcpu0 && hc_vcpu_op(VCPUOP_is_up, 0, NULL) == 0) {
+            ap_wake_vcpu0 = 0;
+            hc_vcpu_op(VCPUOP_up, 0, NULL);
+        }
         hc_sched_op(SCHEDOP_yield, NULL);
+    }
 }
 
 static void good_context(void)
@@ -58,6 +100,9 @@ static void good_context(void)
     ctx.user_regs.rsp = (uint64_t)(ap_stack + sizeof(ap_stack) - 8);
     ctx.user_regs.rflags = 0x200;
     ctx.ctrlreg[3] = pv_mfn_of((void *)pv_start_info->pt_base) << 12;
+    ctx.ldt_base = (uint64_t)ap_ldt;
+    ctx.ldt_ents = 2;
+    ctx.debugreg[0] = (uint64_t)&ap_probe;
 }
 
 static long initialise(unsigned int vcpu)
@@ -77,8 +122,14 @@ static void check_hostile(void)
     EXPECT_RC("CR3 of a frame that is no L4", initialise(1), -XEN_EINVAL);
     good_context(); ctx.ctrlreg[3] = 0;
     EXPECT_RC("CR3 of machine frame 0", initialise(1), -XEN_EINVAL);
-    good_context(); ctx.debugreg[7] = 0x3;
-    EXPECT_RC("debug registers", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.debugreg[0] = HV_TEXT;
+    EXPECT_RC("breakpoint in the hypervisor", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.debugreg[7] = 0x2000;
+    EXPECT_RC("DR7 general detect", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.ldt_base = HYPERVISOR_VIRT_START;
+    EXPECT_RC("LDT in the hypervisor", initialise(1), -XEN_EINVAL);
+    good_context(); ctx.ldt_base = (uint64_t)spare_page;
+    EXPECT_RC("LDT on a writable page", initialise(1), -XEN_EINVAL);
     good_context(); ctx.gdt_frames[0] = pv_mfn_of(spare_page); ctx.gdt_ents = 16;
     EXPECT_RC("GDT frame still writable", initialise(1), -XEN_EINVAL);
     good_context(); ctx.gdt_ents = 14 * 512 + 1;
@@ -95,9 +146,60 @@ static void check_hostile(void)
     info("hostile vCPU contexts refused");
 }
 
+/* Wait (yielding) until *flag holds want; false after many tries. */
+static bool wait_for(volatile unsigned int *flag, unsigned int want)
+{
+    for (unsigned int i = 0; i < 100000 && *flag != want; i++)
+        hc_sched_op(SCHEDOP_yield, NULL);
+    return *flag == want;
+}
+
+static bool wait_is_up(unsigned int vcpu, long want)
+{
+    for (unsigned int i = 0; i < 100000; i++) {
+        if (hc_vcpu_op(VCPUOP_is_up, vcpu, NULL) == want)
+            return true;
+        hc_sched_op(SCHEDOP_yield, NULL);
+    }
+    return false;
+}
+
+static void check_down_up(void)
+{
+    unsigned int count;
+
+    EXPECT_RC("down vCPU 7 (none)", hc_vcpu_op(VCPUOP_down, 7, NULL), -XEN_ENOENT);
+    EXPECT_RC("down vCPU 1", hc_vcpu_op(VCPUOP_down, 1, NULL), 0);
+    CHECK_EQ("vCPU 1 down", hc_vcpu_op(VCPUOP_is_up, 1, NULL), 0);
+    for (unsigned int i = 0; i < 100; i++)
+        hc_sched_op(SCHEDOP_yield, NULL); /* it leaves the guest at its next exit */
+    count = ap_count;
+    for (unsigned int i = 0; i < 2000; i++)
+        hc_sched_op(SCHEDOP_yield, NULL);
+    CHECK_EQ("vCPU 1 stopped while down", ap_count, count);
+    EXPECT_RC("up vCPU 1", hc_vcpu_op(VCPUOP_up, 1, NULL), 0);
+    CHECK(wait_for(&ap_count, count + 5) || ap_count > count, "vCPU 1 resumed: %u",
+          ap_count);
+    ap_down_self = 1;
+    CHECK(wait_is_up(1, 0), "vCPU 1 downed itself");
+    CHECK_EQ("not resumed while down", ap_resumed, 0);
+    EXPECT_RC("up vCPU 1 again", hc_vcpu_op(VCPUOP_up, 1, NULL), 0);
+    CHECK(wait_for(&ap_resumed, 1), "vCPU 1 back from its down with its state: %u",
+          ap_resumed);
+    ap_wake_vcpu0 = 1;
+    EXPECT_RC("vCPU 0 downs itself, vCPU 1 ups it", hc_vcpu_op(VCPUOP_down, 0, NULL), 0);
+    CHECK_EQ("vCPU 0 woken by vCPU 1", ap_wake_vcpu0, 0);
+    info("VCPUOP_down and VCPUOP_up: vCPU 1 stopped and resumed, "
+         "each vCPU downing itself");
+}
+
 void test_main(void)
 {
     EXPECT_RC("set_trap_table", pv_install_traps(), 0);
+    ap_ldt[1] = DESC_DATA_DPL3;
+    EXPECT_RC("LDT page read-only",
+              hc_update_va_mapping(ap_ldt, (pv_mfn_of(ap_ldt) << 12) | PTE_RO_USER,
+                                   UVMF_INVLPG), 0);
     check_hostile();
     good_context();
     EXPECT_RC("initialise vCPU 1", initialise(1), 0);
@@ -107,5 +209,8 @@ void test_main(void)
         hc_sched_op(SCHEDOP_yield, NULL);
     CHECK_EQ("vCPU 1 ran its entry", ap_ran, 1);
     EXPECT_RC("vCPU 1 up", hc_vcpu_op(VCPUOP_is_up, 1, NULL), 1);
+    CHECK_EQ("vCPU 1 read through its LDT selector", ap_ldt_ok, 1);
+    CHECK_EQ("vCPU 1 DR0 from its context", ap_dr0_ok, 1);
     info("vCPU 1 started by VCPUOP_initialise and VCPUOP_up");
+    check_down_up();
 }

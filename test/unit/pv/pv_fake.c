@@ -80,10 +80,13 @@ static void fake_base_changed(struct pv_mm_vcpu *mv)
     calls.base_changed++;
 }
 
-static void fake_ldt_changed(struct pv_mm_vcpu *mv)
+static int fake_ldt_changed(struct pv_mm_vcpu *mv, uint64_t base, unsigned int ents)
 {
     (void)mv;
     calls.ldt_changed++;
+    calls.ldt_base = base;
+    calls.ldt_ents = ents;
+    return calls.ldt_rc;
 }
 
 static bool fake_preempt(void)

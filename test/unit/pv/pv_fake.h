@@ -42,6 +42,9 @@ struct fake_calls {
     unsigned int flushes;
     uint64_t flush_mask, flush_va; /* last flush */
     unsigned int base_changed, ldt_changed;
+    uint64_t ldt_base;        /* last ldt_changed arguments */
+    unsigned int ldt_ents;
+    int ldt_rc;               /* what ldt_changed returns */
     int preempt_in; /* preempt_check true after this many calls; -1 never */
 };
 extern struct fake_calls calls;

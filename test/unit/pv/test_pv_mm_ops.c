@@ -93,6 +93,29 @@ static void test_update_va_finds_l1(void **state)
     assert_int_equal(pv_mm_update_va(&mv1[0], 0x5000, pte(F_L1, RW_FLAGS)), -EBUSY);
 }
 
+/* The LDT's frames are found through the kernel table: present entries
+ * only, guest addresses only, none without a kernel L4. */
+static void test_kernel_frame(void **state)
+{
+    mfn_t mfn = INVALID_MFN;
+
+    (void)state;
+    fake_tree_pin();
+    spin_lock(&dom1.lock);
+    assert_int_equal(pv_mm_kernel_frame(&mv1[0], 0x2000, &mfn), -EINVAL);
+    spin_unlock(&dom1.lock);
+    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_L4), false), 0);
+    spin_lock(&dom1.lock);
+    assert_int_equal(pv_mm_kernel_frame(&mv1[0], 0x2000, &mfn), 0);
+    assert_true(mfn_eq(mfn, _mfn(F_DATA + 2)));
+    assert_int_equal(pv_mm_kernel_frame(&mv1[0], 0x5000, &mfn), 0);
+    assert_true(mfn_eq(mfn, _mfn(F_L1)));
+    assert_int_equal(pv_mm_kernel_frame(&mv1[0], 0x4000, &mfn), -EINVAL);
+    assert_int_equal(pv_mm_kernel_frame(&mv1[0], 0x40000000, &mfn), -EINVAL);
+    assert_int_equal(pv_mm_kernel_frame(&mv1[0], 0xffff800000000000, &mfn), -EINVAL);
+    spin_unlock(&dom1.lock);
+}
+
 static void test_machphys_update(void **state)
 {
     (void)state;
@@ -155,6 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_preserve_ad, fake_setup),
+        cmocka_unit_test_setup(test_kernel_frame, fake_setup),
         cmocka_unit_test_setup(test_update_of_plain_frame, fake_setup),
         cmocka_unit_test_setup(test_pin_errors, fake_setup),
         cmocka_unit_test_setup(test_new_baseptr_requires_validated_l4, fake_setup),

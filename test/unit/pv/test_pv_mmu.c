@@ -293,6 +293,26 @@ static void test_mmuext_set_ldt(void **state)
     assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0x1234, 0), 0);
     assert_int_equal(mv1[0].ldt_base, 0);
     assert_int_equal(calls.ldt_changed, 2);
+    assert_int_equal(calls.ldt_base, 0);
+}
+
+/* The whole LDT lies in the guest's half; a refusal by the runtime (a
+ * page that is not a descriptor page) records nothing. */
+static void test_mmuext_set_ldt_range(void **state)
+{
+    (void)state;
+    assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0x7ffffffff000, 513), -EINVAL);
+    assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0xfffffffffffff000, 8192),
+                     -EINVAL);
+    assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0xffff87fffffff000, 1), -EINVAL);
+    assert_int_equal(calls.ldt_changed, 0);
+    assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0x7ffffffff000, 512), 0);
+    assert_int_equal(calls.ldt_base, 0x7ffffffff000);
+    assert_int_equal(calls.ldt_ents, 512);
+    calls.ldt_rc = -EINVAL;
+    assert_int_equal(mmuext(&vcpu1[0], MMUEXT_SET_LDT, 0x20000, 16), -EINVAL);
+    assert_int_equal(mv1[0].ldt_base, 0x7ffffffff000);
+    assert_int_equal(mv1[0].ldt_ents, 512);
 }
 
 static void test_update_va_mapping_flushes(void **state)
@@ -346,6 +366,7 @@ int main(void)
         cmocka_unit_test_setup(test_mmuext_flushes, setup),
         cmocka_unit_test_setup(test_mmuext_errors, setup),
         cmocka_unit_test_setup(test_mmuext_pages, setup),
+        cmocka_unit_test_setup(test_mmuext_set_ldt_range, setup),
         cmocka_unit_test_setup(test_mmuext_set_ldt, setup),
         cmocka_unit_test_setup(test_update_va_mapping_flushes, setup),
     };

@@ -21,6 +21,13 @@
 #define VEC_SYSCALL 0x101 /* the syscall callback */
 #define VEC_FAILSAFE 0x102 /* the failsafe callback (pv_entry_failsafe) */
 #define NR_HANDLERS 0x103
+/* The selector a segment register holds ("ds", "fs", ...). */
+#define pv_read_sel(seg)                                                                \
+    ({                                                                                 \
+        uint16_t sel_;                                                                 \
+        asm volatile("mov %%" seg ", %0" : "=r"(sel_));                                \
+        sel_;                                                                          \
+    })
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 

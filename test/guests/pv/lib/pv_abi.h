@@ -31,6 +31,8 @@
 #define __HYPERVISOR_stack_switch 3
 #define __HYPERVISOR_set_callbacks 4
 #define __HYPERVISOR_fpu_taskswitch 5
+#define __HYPERVISOR_set_debugreg 8
+#define __HYPERVISOR_get_debugreg 9
 #define __HYPERVISOR_vm_assist 21
 #define __HYPERVISOR_iret 23
 #define __HYPERVISOR_set_segment_base 25
@@ -65,6 +67,7 @@
 
 #define XENFEAT_mmu_pt_update_preserve_ad 5
 
+#define MMUEXT_SET_LDT 13 /* arg1 linear address, arg2 entries */
 #define MMUEXT_NEW_USER_BASEPTR 15
 #define UVMF_INVLPG 2
 #define PTE_PRESENT_RW_USER 0x27ULL /* P, RW, U, A */
