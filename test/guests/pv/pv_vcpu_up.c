@@ -205,9 +205,7 @@ void test_main(void)
     EXPECT_RC("initialise vCPU 1", initialise(1), 0);
     EXPECT_RC("initialise vCPU 1 again", initialise(1), -XEN_EEXIST);
     EXPECT_RC("up vCPU 1", hc_vcpu_op(VCPUOP_up, 1, NULL), 0);
-    for (unsigned int i = 0; i < 1000 && !ap_ran; i++)
-        hc_sched_op(SCHEDOP_yield, NULL);
-    CHECK_EQ("vCPU 1 ran its entry", ap_ran, 1);
+    CHECK(wait_for(&ap_ran, 1), "vCPU 1 never ran its entry");
     EXPECT_RC("vCPU 1 up", hc_vcpu_op(VCPUOP_is_up, 1, NULL), 1);
     CHECK_EQ("vCPU 1 read through its LDT selector", ap_ldt_ok, 1);
     CHECK_EQ("vCPU 1 DR0 from its context", ap_dr0_ok, 1);
