@@ -137,18 +137,20 @@ static void pv_vcpu0_init(struct domain *d, const struct pv_layout *l)
 /*
  * Frames Mica writes and the guest maps: the console ring is guest RAM
  * held writable, so that it can never become a page table; shared_info is
- * Mica's page, given to the domain so that its PV MMU lets the guest map
- * it (xen-abi.md §4.13: Linux maps it with update_va_mapping).
+ * Mica's page, shared with the domain (pv_mm_share: writable for it, never
+ * a table) so that the guest can map it (xen-abi.md §4.13: Linux maps it
+ * with update_va_mapping). Grant-table frames are shared as they are made
+ * (hv/xen/gnttab.c).
  */
 static int pv_frames_share(struct domain *d, uint64_t console_pfn)
 {
     mfn_t console = paddr_to_mfn(pv_pfn_to_pa(d, console_pfn));
     int rc = pv_frame_hold(d, console);
 
-    if (!rc)
-        d->pv->console_mfn = console;
-    frame_table[__pa(d->xen->shinfo) >> PAGE_SHIFT].owner = (uint16_t)d->id;
-    return rc;
+    if (rc)
+        return rc;
+    d->pv->console_mfn = console;
+    return pv_mm_share(&d->pv->mm, paddr_to_mfn(__pa(d->xen->shinfo)));
 }
 
 int pv_domain_build(struct domain *d, const struct domain_config *cfg)

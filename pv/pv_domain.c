@@ -135,6 +135,11 @@ static void pv_guest_frame_put(struct domain *d, uint64_t frame)
     pv_frame_release(d, _mfn(frame));
 }
 
+static int pv_frame_share(struct domain *d, paddr_t pa)
+{
+    return pv_mm_share(&d->pv->mm, paddr_to_mfn(pa));
+}
+
 static int pv_vcpu_init(struct vcpu *v)
 {
     struct pv_vcpu *p = xzalloc(sizeof(*p));
@@ -340,6 +345,7 @@ const struct domain_ops pv_domain_ops = {
     .copy_to_guest_kernel = pv_copy_to_guest_kernel,
     .guest_frame_get = pv_guest_frame_get,
     .guest_frame_put = pv_guest_frame_put,
+    .frame_share = pv_frame_share,
     .vcpu_initialise = pv_vcpu_initialise,
     .vcpu_up = pv_vcpu_up,
     .vcpu_down = pv_vcpu_down,

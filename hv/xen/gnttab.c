@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* grant_table_op for translated (HVM/PVH) guests: grant table v1 frames,
+/* grant_table_op: grant table v1 frames (PV guests map them by machine frame),
  * their size and version, and XENMAPSPACE_grant_table (xen-abi.md §7). */
 #include <hv/errno.h>
 #include <hv/hypercall.h>
@@ -27,8 +27,9 @@
  * The argument layout follows Xen's C prototype `(unsigned int cmd, void
  * *uop, unsigned int count)`: the high halves of cmd and count are dropped.
  *
- * Locking: xen_gnttab.lock guards the frame arrays; p2m.lock and the frame
- * allocator's lock nest inside it. Guest copies run without it: frames are
+ * Locking: xen_gnttab.lock guards the frame arrays; p2m.lock, the frame
+ * allocator's lock and a PV domain's PV MMU lock (frame_share) nest
+ * inside it. Guest copies run without it: frames are
  * never removed, so an index below nr_frames stays valid.
  */
 
@@ -46,14 +47,22 @@ static int16_t gnttab_target_status(int rc)
     return rc ? GNTST_permission_denied : GNTST_okay;
 }
 
-/* Allocate frames up to nr (<= max). Called with the lock held. */
-static int gnttab_grow(struct xen_gnttab *gt, unsigned int nr)
+/* Allocate frames up to nr (<= max). A PV guest maps them by machine
+ * frame, so its PV MMU is told they are the domain's (shared, never page
+ * tables, freed only with the domain). Called with the lock held. */
+static int gnttab_grow(struct domain *d, unsigned int nr)
 {
+    struct xen_gnttab *gt = &d->xen->gnttab;
+
     while (gt->nr_frames < nr) {
         void *page = alloc_page_zeroed();
 
         if (!page)
             return -ENOMEM;
+        if (d->ops->frame_share && d->ops->frame_share(d, __pa(page))) {
+            free_page(page);
+            return -ENOMEM;
+        }
         gt->frame[gt->nr_frames] = page;
         gt->gpfn[gt->nr_frames] = GNTTAB_NO_GFN;
         gt->nr_frames++;
@@ -102,14 +111,15 @@ static long gnttab_query_size(struct vcpu *v, uint64_t uop, uint32_t count)
 }
 
 /* Size the table to at least nr frames: a status. */
-static int16_t gnttab_setup_size(struct xen_gnttab *gt, uint32_t nr)
+static int16_t gnttab_setup_size(struct domain *d, uint32_t nr)
 {
+    struct xen_gnttab *gt = &d->xen->gnttab;
     int rc;
 
     if (nr > XEN_GNTTAB_MAX_FRAMES)
         return GNTST_general_error;
     spin_lock(&gt->lock);
-    rc = gnttab_grow(gt, nr);
+    rc = gnttab_grow(d, nr);
     spin_unlock(&gt->lock);
     return rc ? GNTST_general_error : GNTST_okay;
 }
@@ -126,7 +136,7 @@ static long gnttab_setup_table(struct vcpu *v, uint64_t uop, uint32_t count)
         return -EFAULT;
     op.status = gnttab_target_status(xen_domid_check(v, op.dom));
     if (op.status == GNTST_okay)
-        op.status = gnttab_setup_size(&v->domain->xen->gnttab, op.nr_frames);
+        op.status = gnttab_setup_size(v->domain, op.nr_frames);
     for (uint32_t i = 0; op.status == GNTST_okay && i < op.nr_frames; i++) {
         uint64_t gfn = gnttab_frame_gfn(v->domain, i);
 
@@ -254,7 +264,7 @@ int xen_gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
     if (idx >= XEN_GNTTAB_MAX_FRAMES || gpfn >> (52 - PAGE_SHIFT))
         return -EINVAL;
     spin_lock(&gt->lock);
-    rc = gnttab_grow(gt, (unsigned int)idx + 1) ? -EINVAL : 0; /* Xen: -EINVAL */
+    rc = gnttab_grow(d, (unsigned int)idx + 1) ? -EINVAL : 0; /* Xen: -EINVAL */
     if (!rc)
         rc = p2m_map_page(&d->p2m, gpfn << PAGE_SHIFT, __pa(gt->frame[idx]));
     if (!rc)
@@ -270,7 +280,7 @@ int xen_gnttab_init(struct domain *d)
 
     spin_lock_init(&gt->lock);
     spin_lock(&gt->lock);
-    rc = gnttab_grow(gt, 1);
+    rc = gnttab_grow(d, 1);
     spin_unlock(&gt->lock);
     return rc;
 }

@@ -107,6 +107,11 @@ struct domain_ops {
      * optional (PV only): -ENOSYS without. */
     int (*vcpu_down)(struct vcpu *caller, struct vcpu *v);
     void (*guest_frame_put)(struct domain *d, uint64_t frame);
+    /* A hypervisor page the guest maps by its machine frame (shared_info,
+     * grant-table frames): PV hands it to the domain's PV MMU until the
+     * domain is destroyed; optional (translated guests map it through
+     * their p2m instead). 0 or -errno. */
+    int (*frame_share)(struct domain *d, paddr_t pa);
 };
 
 extern const struct domain_ops hvm_domain_ops;

@@ -19,6 +19,8 @@
 #define PGF_VALIDATED (1U << 2) /* page-table type: every entry holds its
                                    references (mm/pv_mm_type.c) */
 #define PGF_PINNED (1U << 3)    /* PV: MMUEXT_PIN_* holds a type reference */
+#define PGF_SHARED (1U << 4)    /* PV: a hypervisor page given to the domain
+                                   (shared_info, grant frames): see pv_mm_share */
 
 /* page_info.type: what the frame may be used as (PV validation rules). */
 enum page_type {

@@ -145,11 +145,23 @@ int __must_check pv_mm_set_ldt(struct pv_mm_vcpu *mv, uint64_t base, unsigned in
  * -EINVAL when none does. The caller holds mv->d->lock. */
 int __must_check pv_mm_kernel_frame(struct pv_mm_vcpu *mv, vaddr_t va, mfn_t *mfn);
 
+/*
+ * A hypervisor page the domain may map (shared_info, a grant-table frame),
+ * as Xen's share_xen_page_with_guest: it becomes the domain's, with a
+ * general and a PGT_WRITABLE reference that the hypervisor keeps, so it
+ * can be mapped writable but never become a page table or descriptor
+ * table. It goes back at pv_mm_domain_release, never to the guest's RAM.
+ * -EINVAL unless the frame is the hypervisor's (DOMID_XEN).
+ */
+int __must_check pv_mm_share(struct pv_mm_domain *d, mfn_t mfn);
+
 /* Teardown: drop a vCPU's base pointers (it no longer runs on them). */
 void pv_mm_vcpu_release(struct pv_mm_vcpu *mv);
-/* Teardown after every vCPU's release: unpin every pinned frame. Returns
- * how many of the domain's frames still hold references (0 unless the
- * runtime holds some itself); the frames may be freed when it is 0. */
+/* Teardown after every vCPU's release: unpin every pinned frame and give
+ * shared frames back to the hypervisor (owner DOMID_XEN, M2P invalid).
+ * Returns how many of the domain's frames still hold references (0 unless
+ * the runtime holds some itself, a shared frame included); the frames may
+ * be freed when it is 0. */
 uint64_t pv_mm_domain_release(struct pv_mm_domain *d);
 
 /*

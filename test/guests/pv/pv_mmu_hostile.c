@@ -13,7 +13,10 @@ const char test_name[] = "pv_mmu_hostile";
 #define __HYPERVISOR_mmu_update 1
 #define MMUEXT_PIN_L1_TABLE 0
 #define MMUEXT_PIN_L2_TABLE 1
+#define MMUEXT_PIN_L4_TABLE 3
 #define MMUEXT_UNPIN_TABLE 4
+#define MMUEXT_NEW_BASEPTR 5
+#define GRANT_FRAMES 2
 #define MMUEXT_INVLPG_LOCAL 7
 #define PTE_RO_USER 0x25ULL /* P, U, A */
 #define PTE_ADDR 0x000ffffffffff000ULL
@@ -38,6 +41,7 @@ struct multicall_entry {
 static uint8_t scratch[4096] __attribute__((aligned(4096)));
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
+static uint8_t grant_va[4096] __attribute__((aligned(4096)));
 static uint64_t new_l1[512] __attribute__((aligned(4096)));
 static struct pv_jmp on_fault;
 static volatile uint64_t probe_mfn;
@@ -349,6 +353,50 @@ static void check_multicall(void)
     info("multicall: bad mmu_update, update_va_mapping, mmuext_op each refused");
 }
 
+/* Neither table nor base pointer, whatever the level. */
+static void refuse_as_table(const char *what, uint64_t mfn)
+{
+    static const uint32_t pins[] = {MMUEXT_PIN_L1_TABLE, MMUEXT_PIN_L2_TABLE,
+                                    MMUEXT_PIN_L4_TABLE, MMUEXT_NEW_BASEPTR};
+
+    for (unsigned int i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
+        CHECK(mmuext1(pins[i], mfn) == -XEN_EINVAL, "%s %#lx: mmuext %u not refused",
+              what, mfn, pins[i]);
+}
+
+/*
+ * Grant-table frames and shared_info are the hypervisor's pages shared
+ * with the guest, as on Xen: mappable writable (Linux maps the frames
+ * GNTTABOP_setup_table returns), never a page table.
+ */
+static void check_shared_frames(void)
+{
+    uint64_t frames[GRANT_FRAMES] = {0}, shinfo = pv_start_info->shared_info >> 12;
+    struct gnttab_setup_table op = {
+        .dom = DOMID_SELF, .nr_frames = GRANT_FRAMES, .status = 1,
+        .frame_list = (uint64_t)frames};
+    volatile uint64_t *e = l1e_of(grant_va);
+    uint64_t before = *e;
+
+    EXPECT_RC("setup_table", hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                                        (unsigned long)&op, 1), 0);
+    CHECK_EQ("setup_table status", op.status, 0);
+    for (unsigned int i = 0; i < GRANT_FRAMES; i++) {
+        EXPECT_RC("writable mapping of a grant frame",
+                  hc_update_va_mapping(grant_va, (frames[i] << 12) | PTE_PRESENT_RW_USER,
+                                       UVMF_INVLPG), 0);
+        ((volatile uint64_t *)grant_va)[i] = 0x1234 + i;
+        CHECK_EQ("grant entry written", ((volatile uint64_t *)grant_va)[i], 0x1234 + i);
+        refuse_as_table("mapped grant frame", frames[i]);
+    }
+    EXPECT_RC("grant_va back", hc_update_va_mapping(grant_va, before, UVMF_INVLPG), 0);
+    for (unsigned int i = 0; i < GRANT_FRAMES; i++)
+        refuse_as_table("unmapped grant frame", frames[i]);
+    refuse_as_table("shared_info", shinfo);
+    info("grant frames %#lx, %#lx mapped writable; they and shared_info never tables",
+         frames[0], frames[1]);
+}
+
 /* Many refusals: the scenario checks the hypervisor stopped logging them
  * (the last one, entry 0x10003f025, must not appear). */
 static void log_burst(void)
@@ -372,5 +420,6 @@ void test_main(void)
     check_batch();
     check_own_l1();
     check_multicall();
+    check_shared_frames();
     log_burst();
 }

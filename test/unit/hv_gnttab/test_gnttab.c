@@ -102,6 +102,25 @@ int p2m_translate(const struct p2m *p2m, uint64_t gpa, paddr_t *pa)
 static struct domain dom1, dom2;
 static struct vcpu vcpu1;
 
+/* A PV domain's frame_share: records each frame handed over; refuses
+ * when share_fail is set. */
+static paddr_t shared[XEN_GNTTAB_MAX_FRAMES + 1];
+static unsigned int nr_shared;
+static bool share_fail;
+
+static int fake_frame_share(struct domain *d, paddr_t pa)
+{
+    assert_ptr_equal(d, &dom1);
+    if (share_fail)
+        return -EINVAL;
+    assert_true(nr_shared < XEN_GNTTAB_MAX_FRAMES);
+    shared[nr_shared++] = pa;
+    return 0;
+}
+
+static const struct domain_ops translated_ops = { .name = "HVM" };
+static const struct domain_ops pv_ops = { .name = "PV", .frame_share = fake_frame_share };
+
 static int setup(void **state)
 {
     (void)state;
@@ -109,7 +128,9 @@ static int setup(void **state)
     p2m_n = 0;
     pages_live = 0;
     alloc_fail_after = -1;
-    dom1 = (struct domain){ .id = 1 };
+    nr_shared = 0;
+    share_fail = false;
+    dom1 = (struct domain){ .id = 1, .ops = &translated_ops };
     dom2 = (struct domain){ .id = 2 };
     dom1.xen = calloc(1, sizeof(*dom1.xen));
     assert_non_null(dom1.xen);
@@ -349,6 +370,43 @@ static void test_map_frame(void **state)
     assert_int_equal(p2m_translate(&dom1.p2m, 0x200000, &pa), -ENOENT);
 }
 
+/* ---- a PV domain: frames shared with it as they are made ---- */
+
+static int setup_pv(void **state)
+{
+    setup(state);
+    xen_gnttab_destroy(&dom1);
+    dom1.type = DOMAIN_PV;
+    dom1.ops = &pv_ops;
+    return xen_gnttab_init(&dom1);
+}
+
+static void test_pv_frames_shared(void **state)
+{
+    struct gnttab_setup_table *s = AT(struct gnttab_setup_table, 0);
+    struct xen_gnttab *gt = &dom1.xen->gnttab;
+    uint64_t *list = AT(uint64_t, 64);
+
+    (void)state;
+    assert_int_equal(nr_shared, 1); /* the initial frame */
+    assert_true(shared[0] == __pa(gt->frame[0]));
+    /* setup_table grows the table: each new frame is shared, and the
+     * guest is told its machine frame. */
+    assert_int_equal(setup_table(4, ARG(64), DOMID_SELF), 0);
+    assert_int_equal(s->status, GNTST_okay);
+    assert_int_equal(nr_shared, 4);
+    for (unsigned int i = 0; i < 4; i++) {
+        assert_true(shared[i] == __pa(gt->frame[i]));
+        assert_true(list[i] == __pa(gt->frame[i]) >> PAGE_SHIFT);
+    }
+    /* A frame the PV MMU refuses is not kept: freed, the table as it was. */
+    share_fail = true;
+    assert_int_equal(setup_table(6, ARG(64), DOMID_SELF), 0);
+    assert_int_equal(s->status, GNTST_general_error);
+    assert_int_equal(gt->nr_frames, 4);
+    assert_int_equal(pages_live, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_command_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_map_frame, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pv_frames_shared, setup_pv, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -237,6 +237,62 @@ static void test_unpin_returns_frames_as_writable(void **state)
     assert_int_equal(pv_mm_domain_release(&dom1), 0);
 }
 
+/* A hypervisor page shared with d1 (shared_info, a grant frame): mappable
+ * writable, never a page table nor a GDT frame, given back at teardown. */
+static void test_shared_frame(void **state)
+{
+    (void)state;
+    assert_int_equal(pv_mm_share(&dom1, _mfn(F_XEN)), 0);
+    assert_int_equal(pg(F_XEN)->owner, DOM1);
+    /* only hypervisor frames, once */
+    assert_int_equal(pv_mm_share(&dom1, _mfn(F_XEN)), -EINVAL);
+    assert_int_equal(pv_mm_share(&dom1, _mfn(F_DATA)), -EINVAL);
+    assert_int_equal(pv_mm_share(&dom2, _mfn(F_D2)), -EINVAL);
+    assert_int_equal(pv_mm_share(&dom1, _mfn(F_FREE)), -EINVAL);
+    assert_int_equal(pv_mm_share(&dom1, _mfn(F_HOLE)), -EINVAL);
+    assert_int_equal(pv_mm_share(&dom1, _mfn(FAKE_FRAMES + 1)), -EINVAL);
+    /* never a table or descriptor frame, at any level or as a base */
+    for (enum page_type t = PGT_L1; t <= PGT_L4; t++)
+        assert_int_equal(pv_mm_pin(&dom1, _mfn(F_XEN), t), -EINVAL);
+    assert_int_equal(pv_mm_set_base(&mv1[0], _mfn(F_XEN), false), -EINVAL);
+    spin_lock(&dom1.lock);
+    assert_int_equal(pv_page_get(&dom1, _mfn(F_XEN)), 0);
+    assert_int_equal(pv_page_get_type(&dom1, _mfn(F_XEN), PGT_SEG_DESC), -EINVAL);
+    pv_page_put(&dom1, _mfn(F_XEN));
+    spin_unlock(&dom1.lock);
+    fake_build_tree();
+    frame(F_L2)[5] = pte(F_XEN, PT_FLAGS); /* linked as an L1 */
+    assert_int_equal(pv_mm_pin(&dom1, _mfn(F_L4), PGT_L4), -EINVAL);
+    frame(F_L2)[5] = 0;
+    /* writable and read-only L1 entries are fine */
+    fake_tree_pin();
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L1, 9), pte(F_XEN, RW_FLAGS), false), 0);
+    assert_int_equal(
+        pv_mm_update_pte(&dom1, ma_of(F_L1, 10), pte(F_XEN, RO_FLAGS), false), 0);
+    assert_int_equal(pg(F_XEN)->count, 3);
+    assert_int_equal(pg(F_XEN)->type_count, 2);
+    assert_int_equal(pv_mm_machphys_update(&dom1, _mfn(F_XEN), 0x77), 0);
+    /* teardown: the mappings go with the pins, the frame goes home */
+    assert_int_equal(pv_mm_domain_release(&dom1), 0);
+    assert_int_equal(pg(F_XEN)->owner, DOMID_XEN);
+    assert_false(pg(F_XEN)->flags & PGF_SHARED);
+    assert_int_equal(pg(F_XEN)->count, 0);
+    assert_int_equal(pg(F_XEN)->type_count, 0);
+    assert_true(m2p_get(_mfn(F_XEN)) == M2P_INVALID);
+}
+
+/* A shared frame still mapped at teardown (a reference the runtime
+ * forgot) is reported busy and stays the domain's. */
+static void test_shared_frame_busy_at_release(void **state)
+{
+    (void)state;
+    assert_int_equal(pv_mm_share(&dom1, _mfn(F_XEN)), 0);
+    pg(F_XEN)->count++; /* a leaked reference */
+    assert_int_equal(pv_mm_domain_release(&dom1), 1);
+    assert_int_equal(pg(F_XEN)->owner, DOM1);
+}
+
 /* Refcounts balance after map and unmap: nothing leaks. */
 static void test_refcounts_balance(void **state)
 {
@@ -307,6 +363,8 @@ int main(void)
         cmocka_unit_test_setup(test_unpin_returns_frames_as_writable, fake_setup),
         cmocka_unit_test_setup(test_refcounts_balance, fake_setup),
         cmocka_unit_test_setup(test_type_change_flushes_tlbs, fake_setup),
+        cmocka_unit_test_setup(test_shared_frame, fake_setup),
+        cmocka_unit_test_setup(test_shared_frame_busy_at_release, fake_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
