@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Hypercalls mmu_update (1) and update_va_mapping (14) for PV guests. */
 #include <hv/errno.h>
+#include <hv/hcstats.h>
 #include <public/xen.h>
 
 #include "pv_mm_args.h"
@@ -11,7 +12,7 @@ static long mmu_update_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *el
     struct pv_mm_domain *d = mv->d;
     paddr_t ma = req->ptr & ~3ULL;
 
-    (void)v;
+    hcstats_batch(v, HCSTAT_MMU_UPDATE_REQS);
 
     switch (req->ptr & 3) {
     case MMU_NORMAL_PT_UPDATE:

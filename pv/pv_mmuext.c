@@ -2,6 +2,7 @@
 /* Hypercall mmuext_op (26) for PV guests: pins, base pointers, TLB
  * flushes, LDT, page clear/copy. */
 #include <hv/errno.h>
+#include <hv/hcstats.h>
 #include <public/xen.h>
 
 #include "pv_mm_args.h"
@@ -37,6 +38,7 @@ static long mmuext_one(struct vcpu *v, struct pv_mm_vcpu *mv, const void *elem)
     uint64_t self = 1ULL << mv->id;
     mfn_t mfn = _mfn(op->arg1.mfn);
 
+    hcstats_batch(v, HCSTAT_MMUEXT_OPS);
     /* One line per command. */
     // clang-format off
     switch (op->cmd) {

@@ -9,6 +9,7 @@
  * at that entry; long lists are split the same way.
  */
 #include <hv/errno.h>
+#include <hv/hcstats.h>
 #include <hv/hypercall.h>
 #include <public/xen.h>
 
@@ -22,6 +23,7 @@ static bool multicall_one(struct vcpu *v, struct multicall_entry *e)
     struct hypercall_args a;
     long rc;
 
+    hcstats_batch(v, HCSTAT_MULTICALL_CALLS);
     if (e->op == XEN_HYPERCALL_multicall || e->op == XEN_HYPERCALL_iret) {
         e->result = (uint64_t)-EINVAL;
         return true;

@@ -2,6 +2,7 @@
 /* The PV vCPU run loop: deliver events, enter ring 3, handle one exit
  * (interrupt, exception, SYSCALL), repeat; sleep while the guest blocks. */
 #include <hv/errno.h>
+#include <hv/hcstats.h>
 #include <hv/hypercall.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -86,6 +87,7 @@ static void pv_user_syscall(struct vcpu *v, bool compat)
         pv_inject_exception(v, 6, 0);
         return;
     }
+    hcstats_event(v, HCSTAT_SYSCALL);
     if (pv_bounce(v, p->syscall_cb, p->syscall_masks, false, 0))
         p->regs.rflags &= ~X86_EFLAGS_DF;
 }

@@ -7,6 +7,7 @@
  * CS (saved upcall mask in bits 39:32), RFLAGS, RSP, SS.
  */
 #include <hv/errno.h>
+#include <hv/hcstats.h>
 #include <hv/hypercall.h>
 #include <hv/printk.h>
 #include <hv/x86.h>
@@ -123,6 +124,7 @@ bool pv_inject_exception(struct vcpu *v, unsigned int vector, uint32_t error)
         domain_crash(v->domain, "PV guest exception without a handler");
         return false;
     }
+    hcstats_trap(v, vector);
     return pv_bounce(v, ti->address, ti->flags & TI_MASK_EVENTS,
                      (EXC_HAS_ERROR >> vector) & 1, error);
 }
@@ -136,24 +138,38 @@ void pv_deliver_events(struct vcpu *v)
     if (!p->event_cb || vi->evtchn_upcall_mask ||
         !__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE))
         return;
+    hcstats_event(v, HCSTAT_UPCALL);
     pv_bounce(v, p->event_cb, true, false, 0);
+}
+
+/* The emulation that took the fault in the guest's place, or -1. */
+static int pv_emulate(struct vcpu *v, unsigned int vector, uint32_t error)
+{
+    if (vector == 6 && pv_emulate_ud(v))
+        return HCSTAT_EMUL_UD;
+    if (vector == 13 && pv_emulate_gp(v))
+        return HCSTAT_EMUL_GP;
+    /* A write to a present read-only page: maybe an L1 entry. */
+    if (vector == 14 && (error & 3) == 3 && pv_emulate_ptwr(v, pv_vcpu(v)->cr2))
+        return HCSTAT_EMUL_PTWR;
+    return -1;
 }
 
 void pv_handle_exception(struct vcpu *v, unsigned int vector)
 {
     struct pv_vcpu *p = pv_vcpu(v);
     uint32_t error = (uint32_t)p->regs.error_code;
+    int emulated;
 
     if (vector >= 32) {
         domain_crash(v->domain, "PV exit with an unknown vector");
         return;
     }
-    if (vector == 6 && pv_emulate_ud(v))
+    emulated = pv_emulate(v, vector, error);
+    if (emulated >= 0) {
+        hcstats_event(v, (enum hcstat_event)emulated);
         return;
-    if (vector == 13 && pv_emulate_gp(v))
-        return;
-    if (vector == 14 && (error & 3) == 3 && pv_emulate_ptwr(v, p->cr2))
-        return; /* a write to a present read-only page: maybe an L1 entry */
+    }
     if (vector == 7 && p->cr0_ts)
         p->cr0_ts = false; /* the guest's lazy FPU switch takes over */
     pv_inject_exception(v, vector, error);

@@ -3,6 +3,7 @@
  * from a timer on the boot CPU. */
 #include <hv/boot.h>
 #include <hv/console.h>
+#include <hv/hcstats.h>
 #include <hv/heap.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
@@ -94,6 +95,7 @@ void debugkeys_init(void)
     keyhandler_register('c', key_cpus, "CPUs and their interrupt counts");
     keyhandler_register('t', key_timers, "armed timers on every CPU");
     keyhandler_register('R', key_reboot, "reboot the machine");
+    hcstats_init();
     timer_init(&console_poll_timer, console_poll, NULL, "console-poll");
     timer_set(&console_poll_timer, now_ns() + CONSOLE_POLL_NS);
 }

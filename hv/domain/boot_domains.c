@@ -4,7 +4,8 @@
  * A kernel module's command line is "<path> [options] [-- <guest command
  * line>]"; a module whose first option is "ramdisk" is the ramdisk of the
  * kernel module before it. Options: type=hvm|pvh|pv, mem=<size>, vcpus=<n>,
- * name=<text>, testdev, cpu=<pCPU to pin to>, weight=<n>, cap=<%>.
+ * name=<text>, testdev, cpu=<pCPU to pin to>, weight=<n>, cap=<%>, stats
+ * (hypercall counts printed when the domain ends).
  * (README, "Domains".)
  */
 #include <hv/boot.h>
@@ -23,7 +24,7 @@ struct dom_opts {
     char type[8];
     uint64_t mem, vcpus, cpu, weight, cap;
     char name[32];
-    bool testdev, ramdisk;
+    bool testdev, ramdisk, stats;
     unsigned int errors;
 };
 
@@ -45,6 +46,8 @@ static const struct cmdline_opt dom_options[] = {
     { "name", OPT_STRING, opts.name, sizeof(opts.name), NULL, "name=<text>" },
     { "testdev", OPT_BOOL, &opts.testdev, 0, NULL, "testdev: MMIO test device" },
     { "ramdisk", OPT_BOOL, &opts.ramdisk, 0, NULL, "this module is a ramdisk" },
+    { "stats", OPT_BOOL, &opts.stats, 0, NULL,
+      "stats: print its hypercall counts when the domain ends" },
 };
 
 static int domain_type_parse(const char *word, enum domain_type *type)
@@ -149,6 +152,7 @@ static void config_fill(struct domain_config *cfg, const struct boot_module *k,
     cfg->mem = opts.mem;
     cfg->vcpus = (unsigned int)opts.vcpus;
     cfg->testdev = opts.testdev;
+    cfg->hcstats = opts.stats;
     cfg->kernel = __va(k->start);
     cfg->kernel_len = k->end - k->start;
     cfg->ramdisk = rd ? __va(rd->start) : NULL;

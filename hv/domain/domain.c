@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* Domain life cycle: create with RAM and vCPUs, shut down, destroy.
  *
- * Locking: domlist_lock protects domains[]; d->lock protects a domain's
+ * Locking: domlist_lock protects domains[] and each domain's `destroying`
+ * (domain_for_each); d->lock protects a domain's
  * shutdown state. A domain is destroyed only after all its vCPUs left the
  * run loop (domain_destroy is called by the last one out).
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/hcstats.h>
 #include <hv/ioremap.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -32,6 +34,23 @@ static int domain_alloc_id(struct domain *d)
     }
     spin_unlock(&domlist_lock);
     return id;
+}
+
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+    spin_lock(&domlist_lock);
+    for (unsigned int i = 1; i < MAX_DOMAINS; i++)
+        if (domains[i] && !domains[i]->destroying)
+            fn(domains[i], arg);
+    spin_unlock(&domlist_lock);
+}
+
+/* From now on domain_for_each no longer sees d, whose state goes next. */
+static void domain_unlist(struct domain *d)
+{
+    spin_lock(&domlist_lock);
+    d->destroying = true;
+    spin_unlock(&domlist_lock);
 }
 
 static void domain_free_id(struct domain *d)
@@ -108,6 +127,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
     d->ram_bytes = cfg->mem;
     d->nr_vcpus = cfg->vcpus;
     d->testdev = cfg->testdev;
+    d->hcstats_at_end = cfg->hcstats;
     d->xen_abi = cfg->type != DOMAIN_HVM;
     d->created_ns = now_ns();
     spin_lock_init(&d->lock);
@@ -124,6 +144,9 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 
 void domain_destroy(struct domain *d)
 {
+    if (d->hcstats_at_end)
+        hcstats_domain_print(d);
+    domain_unlist(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         if (!d->vcpu[i])
             continue;

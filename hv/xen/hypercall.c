@@ -2,6 +2,7 @@
 /* Hypercall dispatch for Xen-ABI guests: the table, and the VMMCALL/VMCALL
  * exits of HVM/PVH (PV guests' SYSCALLs arrive through pv/). */
 #include <hv/errno.h>
+#include <hv/hcstats.h>
 #include <hv/hvm/vcpu.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
@@ -23,6 +24,7 @@ long hypercall_dispatch(struct vcpu *v, uint64_t nr, struct hypercall_args *args
 {
     bool pv = v->domain->type == DOMAIN_PV;
 
+    hcstats_call(v, nr);
     if (nr >= NR_HYPERCALLS || !hypercalls[nr].fn ||
         !(pv ? hypercalls[nr].pv : hypercalls[nr].hvm))
         return -ENOSYS;

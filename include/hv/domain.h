@@ -131,6 +131,8 @@ struct domain {
     struct xen_domain *xen;      /* Xen-ABI state (hv/xen/), if xen_abi */
     struct pv_domain *pv;        /* PV state (pv/), if type == DOMAIN_PV */
     volatile bool dying;
+    bool destroying;             /* unlisted for domain_for_each (domlist lock) */
+    bool hcstats_at_end;         /* print the hypercall counts when destroyed */
     struct sched_dom_state sched;
     enum shutdown_reason shutdown;
     uint64_t created_ns;
@@ -152,12 +154,16 @@ struct domain_config {
     unsigned int weight;         /* scheduler weight (default 256) */
     unsigned int cap;            /* % of one pCPU, 0 = none */
     uint64_t affinity;           /* pCPUs its vCPUs may run on */
+    bool hcstats;                /* `stats`: hypercall counts at its end */
 };
 
 extern struct domain *domains[MAX_DOMAINS];
 
 int __must_check domain_create(const struct domain_config *cfg, struct domain **out);
 void domain_destroy(struct domain *d);
+/* fn for each domain not being destroyed, under the domain list's lock:
+ * fn must neither block nor create or destroy a domain. */
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 /* Load firmware tables, kernel and devices into a created domain. */
 int __must_check domain_build(struct domain *d, const struct domain_config *cfg);
 /* Record why the domain ends and stop its vCPUs; safe from any vCPU. */

@@ -5,6 +5,7 @@
 
 #include <hv/domain.h>
 #include <hv/evtchn.h>
+#include <hv/hcstats.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
 #include <public/xen.h>
@@ -39,6 +40,7 @@ struct xen_vcpu {
     struct timer singleshot;     /* VCPUOP_set_singleshot_timer / set_timer_op */
     bool blocked;                /* SCHEDOP_block/poll: wait for an event */
     struct xen_poll poll;
+    struct hcstats stats;        /* counted by this vCPU only (hcstats.c) */
 };
 
 /*
