@@ -4,7 +4,8 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build linux run run-bare run-iso test unit bench-sched bench-micro clean
+.PHONY: all deps build linux run run-bare run-iso test unit bench-sched bench-micro \
+	bench-hypercalls clean
 
 # The embedded default: the stock Debian kernel twice, as a PVH guest (d1,
 # console hvc0) and as an HVM guest (d2, console ttyS0), on the one serial
@@ -53,6 +54,11 @@ bench-sched: build
 bench-micro: build
 	python3 bench/guest_micro.py --prepare --dir $(LINUX_DIR) \
 		--mica-elf $(BUILD)/mica.elf $(BENCH_ARGS)
+
+# Hypercalls per operation of PV Linux on Mica (bench/README.md); the
+# initramfs is rebuilt for the -n option of mica-micro.
+bench-hypercalls: build linux
+	python3 bench/pv_hypercalls.py --dir $(LINUX_DIR) --mica-elf $(BUILD)/mica.elf $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -76,8 +76,9 @@ def cmd_mica(a, dtype):
     # options> -- <guest command line>", then "<ramdisk> ramdisk". Each
     # vCPU is pinned to a pCPU of its own and Mica keeps CPU 0, so QEMU
     # gets one CPU more than the guest has vCPUs.
-    guest = (f"{kernel} type={dtype} mem={a.mem} vcpus={a.smp} name=bench "
-             f"-- {kernel_args(a, args)}")
+    # a.domain_extra: more domain options (pv_hypercalls.py: stats).
+    opts = f"type={dtype} mem={a.mem} vcpus={a.smp} name=bench {getattr(a, 'domain_extra', '')}"
+    guest = f"{kernel} {opts.strip()} -- {kernel_args(a, args)}"
     mem = f"{mem_mib(a.mem) + HV_OVERHEAD_MIB}M"
     return gl.platform_args(smp=a.smp + 1, mem=mem, iommu=True) + [
         "-kernel", a.mica_elf, "-append", a.mica_args,

@@ -12,7 +12,15 @@
  * until it takes 1/16 of the target time, then scaled to the target; the
  * batch is then timed `reps` times and the median is printed.
  *
- * Usage: mica-micro [-t ms_per_rep] [-r reps] [name...]
+ * With -n N each named operation instead runs exactly N iterations, once,
+ * with no calibration (its setup and teardown included), so that what the
+ * kernel did for it can be counted from outside: bench/pv_hypercalls.py
+ * divides the hypervisor's hypercall counts by N. It prints
+ *   MICA-BENCH <name> <ns/op> iters=N min=<ns> max=<ns>
+ * as above (one timed batch: min = max), and N=0 runs only the setup and
+ * teardown, the baseline.
+ *
+ * Usage: mica-micro [-t ms_per_rep] [-r reps] [-n iters] [name...]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -213,6 +221,22 @@ static void measure(const struct bench *b, uint64_t target_ns, int reps)
     fflush(stdout);
 }
 
+/* Exactly n iterations, one batch (-n). */
+static void run_fixed(const struct bench *b, long n)
+{
+    uint64_t t;
+    double ns;
+
+    if (b->setup && b->setup())
+        die(b->name);
+    t = b->run(n);
+    if (b->teardown)
+        b->teardown();
+    ns = n ? (double)t / ((double)n * b->ops_per_iter) : 0;
+    printf("MICA-BENCH %s %.1f iters=%ld min=%.1f max=%.1f\n", b->name, ns, n, ns, ns);
+    fflush(stdout);
+}
+
 static void print_info(void)
 {
     char cs[64] = "?";
@@ -241,28 +265,35 @@ static int wanted(const char *name, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    long ms = 200;
+    long ms = 200, fixed = -1;
     int reps = 5, opt;
     cpu_set_t one;
 
-    while ((opt = getopt(argc, argv, "t:r:")) != -1) {
+    while ((opt = getopt(argc, argv, "t:r:n:")) != -1) {
         if (opt == 't')
             ms = atol(optarg);
         else if (opt == 'r')
             reps = atoi(optarg);
+        else if (opt == 'n')
+            fixed = atol(optarg);
         else
             return 2;
     }
-    if (ms < 1 || reps < 1 || reps > MAX_REPS)
+    if (ms < 1 || reps < 1 || reps > MAX_REPS || (fixed < 0 && fixed != -1))
         return 2;
     CPU_ZERO(&one);
     CPU_SET(0, &one);
     if (sched_setaffinity(0, sizeof(one), &one))
         die("sched_setaffinity");
     print_info();
-    for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
-        if (wanted(benches[i].name, argc, argv))
+    for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+        if (!wanted(benches[i].name, argc, argv))
+            continue;
+        if (fixed >= 0)
+            run_fixed(&benches[i], fixed);
+        else
             measure(&benches[i], (uint64_t)ms * 1000000ULL, reps);
+    }
     printf("MICA-BENCH done\n");
     return 0;
 }
