@@ -446,9 +446,9 @@ IRQ_CMD = ("n() {{ awk '$1==\"{0}\" {{print $2, $3}}' /proc/interrupts; }}; set 
 # fork/exec/mmap checked by test/linux/forkexec.c (copy-on-write, exec,
 # read-only and unmapped pages fault), poweroff. The prompt line reaches
 # the log only with the first typed line, so the input starts at busybox's
-# banner.
+# banner. Its hypercall counts are printed at its end (`stats`).
 scenario("linux-pv", smp=3, mem="1G", timeout=900,
-         modules=["linux:vmlinux type=pv mem=256M vcpus=2 name=pv2 -- console=hvc0 panic=-1",
+         modules=["linux:vmlinux type=pv mem=256M vcpus=2 name=pv2 stats -- console=hvc0 panic=-1",
                   "linux:initramfs.cpio.gz ramdisk"],
          keys=[(r"\(d1\) Enter 'help' for a list of built-in commands", CTRL_A3),
                (r"Serial input to d1", "echo hello-from-$((6*7))\n"),
@@ -468,6 +468,14 @@ scenario("linux-pv", smp=3, mem="1G", timeout=900,
                  r"^\(d1\) pin0-on-0$", r"^\(d1\) pin1-on-1$",
                  r"^\(d1\) forkexec: 16 rounds ok$",
                  r"Domain 1 \(pv2\) shut down: poweroff",
+                 # `stats`: its hypercall counts (hv/xen/hcstats.c) at its end.
+                 r"^\(mica\) hcstats d1 hypercall mmu_update [1-9]\d*$",
+                 r"^\(mica\) hcstats d1 hypercall multicall [1-9]\d*$",
+                 r"^\(mica\) hcstats d1 entries mmu_update [1-9]\d*$",
+                 r"^\(mica\) hcstats d1 entries multicall [1-9]\d*$",
+                 r"^\(mica\) hcstats d1 trap pf [1-9]\d*$",
+                 r"^\(mica\) hcstats d1 event syscall [1-9]\d*$",
+                 r"^\(mica\) hcstats d1 end hypercalls [1-9]\d*$",
                  r"Powering off"],
          # Grant-table frames are shared with the domain: Linux maps them.
          forbid=[r"L1 entry 0x[0-9a-f]+ refused", r"still referenced at teardown"],
