@@ -56,12 +56,14 @@ static int gnttab_grow(struct domain *d, unsigned int nr)
 
     while (gt->nr_frames < nr) {
         void *page = alloc_page_zeroed();
+        int rc;
 
         if (!page)
             return -ENOMEM;
-        if (d->ops->frame_share && d->ops->frame_share(d, __pa(page))) {
+        rc = d->ops->frame_share ? d->ops->frame_share(d, __pa(page)) : 0;
+        if (rc) {
             free_page(page);
-            return -ENOMEM;
+            return rc;
         }
         gt->frame[gt->nr_frames] = page;
         gt->gpfn[gt->nr_frames] = GNTTAB_NO_GFN;
