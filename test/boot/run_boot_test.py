@@ -23,6 +23,8 @@ from scenarios import SCENARIOS  # noqa: E402
 from sched_report import CHECKS as SCHED_CHECKS  # noqa: E402
 
 MEM_MIB = {"128M": 128, "256M": 256, "4G": 4096}
+CTRL_A3 = "\x01\x01\x01"
+MAX_DOMAINS_SWITCH = 16  # Ctrl-A rounds to get the input back to Mica
 
 
 def qemu_command(sc, build, iso_dir):
@@ -136,6 +138,32 @@ class Console:
                     return any(pat.search(line) for line in self.lines)
             time.sleep(0.05)
         return False
+
+    def focus_is_mica(self):
+        """Where serial input goes: Mica until a switch line says otherwise."""
+        with self.lock:
+            said = [line for line in self.lines if "*** Serial input to" in line]
+        return not said or "Serial input to Mica" in said[-1]
+
+    def dump_state(self, keys="rt"):
+        """A scenario that ran out of time: move the input to Mica (Ctrl-A
+        three times until it says so) and press debug keys, so that the
+        log shows the scheduler's and the timers' state; a Mica that no
+        longer answers shows that too."""
+        for _ in range(MAX_DOMAINS_SWITCH):
+            if self.focus_is_mica() or self.proc.poll() is not None:
+                break
+            seen = len(self.lines)
+            self.type(CTRL_A3)
+            end = time.time() + 3
+            while len(self.lines) == seen and time.time() < end:
+                time.sleep(0.05)
+        if not self.focus_is_mica():
+            return "input could not be moved to Mica"
+        seen = len(self.lines)
+        self.type(keys)
+        time.sleep(3)
+        return f"debug keys {keys!r} pressed: {len(self.lines) - seen} lines of answer"
 
     def type(self, keys):
         if self.out is None:
@@ -285,10 +313,10 @@ def run(sc, build):
         try:
             status = con.proc.wait(timeout=max(1, deadline - time.time()))
         except subprocess.TimeoutExpired:
+            errors.append(f"still running after {limit} s; {con.dump_state()}")
             con.proc.kill()
             con.proc.wait()
             status = None
-            errors.append(f"still running after {limit} s")
         time.sleep(0.2)
     if con.out and status is not None:
         status, why = bochs.exit_status(status, con.output())
@@ -369,8 +397,8 @@ def main():
         print(f"FAIL boot.{sc['name']}:")
         for e in errors:
             print("  - " + e)
-        print(f"--- last 40 lines of {log_path} ---")
-        print("\n".join(lines[-40:]))
+        print(f"--- last 60 lines of {log_path} ---")
+        print("\n".join(lines[-60:]))
         return 1
     print(f"PASS boot.{sc['name']} ({len(lines)} log lines)")
     return 0
