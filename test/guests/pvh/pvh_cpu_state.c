@@ -16,17 +16,9 @@
  */
 const char test_name[] = "pvh_cpu_state";
 
-#define MSR_EFER 0xc0000080
-#define MSR_STAR 0xc0000081
-#define MSR_LSTAR 0xc0000082
-#define MSR_CSTAR 0xc0000083
-#define MSR_SFMASK 0xc0000084
-#define MSR_FS_BASE 0xc0000100
-#define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
-#define MSR_PAT 0x277
 #define CR4_OSFXSR (1UL << 9)
 
 static const struct {
