@@ -293,10 +293,28 @@ static void pv_switch_in(struct vcpu *v)
         xen_runstate_update(v); /* through the guest's page tables, now loaded */
 }
 
+/* Back to the hypervisor's null data selectors. The guest's (RPL 3, in a
+ * GDT about to be unmapped) must not outlive it here: VT-x takes this
+ * pCPU's selectors into the VMCS host state of the next HVM vCPU and
+ * refuses RPL 3 ("Checks on Host Segment and Descriptor-Table
+ * Registers"). Loading GS clears GS base, rewritten before anything can
+ * read it. */
+static void pv_segments_reset(struct percpu *pc)
+{
+    uint32_t null = 0;
+    uint64_t flags = local_irq_save();
+
+    asm volatile("mov %k0, %%ds\n\tmov %k0, %%es\n\tmov %k0, %%fs\n\tmov %k0, %%gs"
+                 : : "r"(null));
+    wrmsr(MSR_GS_BASE, (uint64_t)pc);
+    local_irq_restore(flags);
+}
+
 /* The guest's tables may be freed once it is gone: leave them. */
 static void pv_switch_out(struct vcpu *v)
 {
     pv_segments_save(v);
+    pv_segments_reset(this_cpu()); /* before its LDT and GDT go away */
     pv_dr_unload(v);
     pv_ldt_unload();
     pv_gdt_unload();

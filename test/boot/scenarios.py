@@ -395,6 +395,19 @@ scenario("pv_shared_cpu", smp=2, mem="768M",
          expect=[r"^\(d\d+\) pv_hello: lingered 1500 ms",
                  r"^\(d\d+\) pv_hello: lingered 1500 ms", r"Powering off"],
          checks=["no-fail", "all-success"])
+# A PVH vCPU and a busy PV vCPU pinned to one pCPU: the PVH guest reads
+# back its MSRs (SYSCALL, KERNEL_GS_BASE, FS base, SYSENTER), CR2,
+# descriptor tables, selectors and SSE registers after every round while
+# the PV guest runs in between (vmx-linux-pvh-hvm-pv: a PVH Linux beside
+# a PV one crashed in its entry code once; the vmx- twin runs this on VT-x,
+# which switches none of the MSRs itself).
+scenario("pvh_state_pv_shared", smp=2, mem="512M",
+         modules=["guest:pvh_cpu_state type=pvh mem=64M cpu=1 name=pvh -- ms=3000",
+                  "guest:pv_hello type=pv mem=64M cpu=1 name=pv -- hello-cmdline linger=5000"],
+         expect=[r"^\(d1\) pvh_cpu_state: \d+ rounds in 3000 ms, \d+ runstate changes, "
+                 r"\d+ ms runnable: state intact",
+                 r"^\(d2\) pv_hello: lingered 5000 ms", r"Powering off"],
+         checks=["no-fail", "all-success"])
 # Broken PV guests are crashed with a reason; a sound one beside them runs on.
 scenario("pv_crash", smp=4, mem="512M",
          modules=["guest:pv_crash type=pv mem=32M name=stack -- mode=stack",

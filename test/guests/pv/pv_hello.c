@@ -411,14 +411,28 @@ static void check_user_mode(void)
          user_gs, user_rip);
 }
 
+static uint16_t read_ds(void)
+{
+    uint16_t ds;
+
+    asm volatile("mov %%ds, %0" : "=r"(ds));
+    return ds;
+}
+
 /* "linger=<ms>": keep going round user mode and back for that long, so
  * that guests sharing a pCPU are preempted in ring 3 and switched; every
- * round checks the GS bases of both modes and the trap table. */
+ * round checks the GS bases of both modes, the trap table and DS/ES.
+ * DS and ES hold the flat ring-3 data selector meanwhile, as in a kernel
+ * started by Xen's domain builder: what a PV vCPU leaves in them must
+ * not become the hypervisor's (VT-x refuses host selectors with RPL 3). */
 static void linger(void)
 {
     const char *arg = pv_start_info->cmd_line;
     uint64_t ms = 0, end, rounds = 0;
     unsigned int int3s = count[3];
+    uint16_t flat = FLAT_RING3_SS64;
+
+    asm volatile("mov %0, %%ds\n\tmov %0, %%es" : : "r"(flat));
 
     for (; *arg && memcmp(arg, "linger=", 7); arg++)
         ;
@@ -429,6 +443,7 @@ static void linger(void)
         check_user_mode();
         asm volatile("int3");
         CHECK_EQ("INT3 deliveries while lingering", count[3], ++int3s);
+        CHECK_EQ("DS while lingering", read_ds(), FLAT_RING3_SS64);
         rounds++;
     }
     if (ms)

@@ -117,6 +117,7 @@ struct sched_remote_shutdown {
 #define VCPUOP_register_vcpu_info 10
 #define VCPU_SSHOTTMR_future (1U << 0)
 #define RUNSTATE_running 0
+#define RUNSTATE_runnable 1 /* waiting for a pCPU */
 #define XEN_RUNSTATE_UPDATE (1ULL << 63)
 
 struct vcpu_runstate_info {
