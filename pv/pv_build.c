@@ -3,7 +3,8 @@
  * The PV domain builder: an ELF kernel with Xen notes loaded at its
  * virtual addresses, its initrd, the p2m list, start_info, the console
  * ring, page tables and a boot stack, all in one region from VIRT_BASE
- * (pv_layout.c plans it), and vCPU 0 at the entry as the ABI says
+ * (pv_layout.c plans it; the p2m list goes apart for an INIT_P2M note),
+ * and vCPU 0 at the entry as the ABI says
  * (xen-abi.md §4.1, §4.3-4.5).
  */
 #include <hv/errno.h>
@@ -86,7 +87,7 @@ static int pv_write_p2m(struct domain *d, const struct pv_layout *l)
             batch[i] = pv_pfn_to_pa(d, pfn + i) >> PAGE_SHIFT;
             m2p_set(_mfn(batch[i]), pfn + i);
         }
-        rc = va_write(d, l, l->p2m_va + pfn * 8, batch, n * 8);
+        rc = copy_to_gpa(d, (l->p2m_pfn << PAGE_SHIFT) + pfn * 8, batch, n * 8);
         if (rc)
             return rc;
     }
@@ -108,6 +109,10 @@ static int pv_write_start_info(struct domain *d, const struct domain_config *cfg
     si.pt_base = l->pt_va;
     si.nr_pt_frames = l->nr_pt;
     si.mfn_list = l->p2m_va;
+    if (l->p2m_apart) {
+        si.first_p2m_pfn = l->p2m_pfn;
+        si.nr_p2m_frames = l->nr_p2m_pages + l->nr_p2m_pt;
+    }
     si.mod_start = l->initrd_va;
     si.mod_len = l->initrd_len;
     if (cfg->cmdline)
@@ -182,7 +187,8 @@ int pv_domain_build(struct domain *d, const struct domain_config *cfg)
     }
     pv_vcpu0_init(d, &l);
     printk("%s: PV kernel 0x%lx-0x%lx, entry 0x%lx, start_info 0x%lx, %lu page-table "
-           "frames, boot region to 0x%lx\n", d->name, l.kstart, l.kend, l.entry,
-           l.start_info_va, l.nr_pt, l.end);
+           "frames, boot region to 0x%lx, p2m list at 0x%lx%s\n", d->name, l.kstart, l.kend,
+           l.entry, l.start_info_va, l.nr_pt, l.end, l.p2m_va,
+           l.p2m_apart ? " (INIT_P2M)" : "");
     return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The PV domain builder's initial page tables (xen-abi.md §4.4): the boot
  * region mapped 4 KiB by 4 KiB onto its pfns, the tables themselves read
- * only, validated and pinned by the PV MMU. */
+ * only, and an INIT_P2M list at its own address; validated and pinned by
+ * the PV MMU. */
 #include <hv/errno.h>
 #include <hv/ioremap.h>
 #include <hv/pagetable.h>
@@ -38,13 +39,15 @@ static uint64_t *pt_table(const struct pt_build *b, uint64_t va, unsigned int le
     return t;
 }
 
-/* Level-`level` tables for the whole region, in the region's table frames
- * (all L3s first, then the L2s, then the L1s, as libxenguest orders them). */
-static int pt_make_level(struct pt_build *b, unsigned int level)
+/* Level-`level` tables for [start, end), in the pool's table frames (all
+ * L3s first, then the L2s, then the L1s, as libxenguest orders them);
+ * tables that exist already (a shared upper level) are kept. */
+static int pt_make_level(struct pt_build *b, unsigned int level, uint64_t start,
+                         uint64_t end)
 {
     uint64_t span = 1ULL << (PAGE_SHIFT + 9 * level);
-    uint64_t first = ROUNDDOWN(b->l->virt_base, span);
-    uint64_t n = ((b->l->end - 1 - first) >> (PAGE_SHIFT + 9 * level)) + 1;
+    uint64_t first = ROUNDDOWN(start, span);
+    uint64_t n = ((end - 1 - first) >> (PAGE_SHIFT + 9 * level)) + 1;
 
     for (uint64_t i = 0; i < n; i++) {
         uint64_t va = first + i * span;
@@ -57,6 +60,15 @@ static int pt_make_level(struct pt_build *b, unsigned int level)
         *e = pv_pfn_to_pa(b->d, b->next_pfn++) | PT_TABLE;
     }
     return 0;
+}
+
+static int pt_make_tables(struct pt_build *b, uint64_t start, uint64_t end)
+{
+    int rc = 0;
+
+    for (unsigned int level = 3; level >= 1 && !rc; level--)
+        rc = pt_make_level(b, level, start, end);
+    return rc;
 }
 
 static void pt_map_leaves(struct pt_build *b)
@@ -73,6 +85,24 @@ static void pt_map_leaves(struct pt_build *b)
     }
 }
 
+/* INIT_P2M: the list's own pages at its address, writable; the tables
+ * that map them follow the list and are mapped nowhere. */
+static int pt_map_p2m(struct pt_build *b)
+{
+    const struct pv_layout *l = b->l;
+    int rc;
+
+    b->next_pfn = l->p2m_pfn + l->nr_p2m_pages;
+    b->end_pfn = b->next_pfn + l->nr_p2m_pt;
+    rc = pt_make_tables(b, l->p2m_va, l->p2m_va + (l->nr_p2m_pages << PAGE_SHIFT));
+    for (uint64_t i = 0; !rc && i < l->nr_p2m_pages; i++) {
+        uint64_t va = l->p2m_va + (i << PAGE_SHIFT);
+
+        pt_table(b, va, 1)[pt_index(va, 1)] = pv_pfn_to_pa(b->d, l->p2m_pfn + i) | PT_LEAF_RW;
+    }
+    return rc;
+}
+
 /* The PV MMU validates the tree (and fills in the hypervisor's L4 slots)
  * as Xen's builder has it do with MMUEXT_PIN_L4_TABLE. */
 int pv_build_pagetables(struct domain *d, const struct pv_layout *l)
@@ -83,8 +113,9 @@ int pv_build_pagetables(struct domain *d, const struct pv_layout *l)
     int rc = 0;
 
     b.l4 = __va(pv_pfn_to_pa(d, first));
-    for (unsigned int level = 3; level >= 1 && !rc; level--)
-        rc = pt_make_level(&b, level);
+    rc = pt_make_tables(&b, l->virt_base, l->end);
+    if (!rc && l->p2m_apart)
+        rc = pt_map_p2m(&b);
     if (rc) {
         printk(LOG_ERR "%s: PV boot page tables need more than %lu frames\n", d->name,
                l->nr_pt);

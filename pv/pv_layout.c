@@ -135,7 +135,8 @@ static int pv_place(struct pv_layout *l, uint64_t kend_off, uint64_t ram_bytes,
 
     off += ROUNDUP(initrd_len, PAGE_SIZE);
     p2m_off = off;
-    off += ROUNDUP(l->nr_pages * 8, PAGE_SIZE);
+    if (!l->p2m_apart)
+        off += ROUNDUP(l->nr_pages * 8, PAGE_SIZE);
     si_off = off;
     off += 2 * PAGE_SIZE; /* start_info, console ring */
     pt_off = off;
@@ -152,7 +153,9 @@ static int pv_place(struct pv_layout *l, uint64_t kend_off, uint64_t ram_bytes,
     }
     l->initrd_va = initrd_len ? l->virt_base + initrd_off : 0;
     l->initrd_len = initrd_len;
-    l->p2m_va = l->virt_base + p2m_off;
+    if (!l->p2m_apart)
+        l->p2m_va = l->virt_base + p2m_off;
+    l->p2m_pfn = l->p2m_apart ? end >> PAGE_SHIFT : p2m_off >> PAGE_SHIFT;
     l->start_info_va = l->virt_base + si_off;
     l->console_va = l->start_info_va + PAGE_SIZE;
     l->pt_va = l->virt_base + pt_off;
@@ -179,6 +182,35 @@ static int pv_check_addrs(const struct pv_layout *l, const struct xen_elfnotes *
     return 0;
 }
 
+/*
+ * XEN_ELFNOTE_INIT_P2M: the kernel wants the p2m list mapped at this
+ * address, apart from the boot region (Linux: 512 GiB, so that the list
+ * can be as large as RAM needs), as Xen's builder does: list pages and
+ * their page tables on the pfns after the region, reported to the guest in
+ * start_info's first_p2m_pfn and nr_p2m_frames. The range must be page
+ * aligned, in the guest's half and clear of the boot region.
+ */
+static int pv_place_p2m(struct pv_layout *l, uint64_t ram_bytes)
+{
+    uint64_t size = l->nr_p2m_pages << PAGE_SHIFT;
+
+    if (!l->p2m_apart)
+        return 0;
+    if ((l->p2m_va & (PAGE_SIZE - 1)) || !region_is_guest(l->p2m_va, size) ||
+        (l->p2m_va < l->end && l->p2m_va + size > l->virt_base)) {
+        printk(LOG_WARN "pv: INIT_P2M 0x%llx unusable (alignment, hypervisor range or "
+               "boot region)\n", (unsigned long long)l->p2m_va);
+        return -EINVAL;
+    }
+    /* The L4 is the boot region's: count only the levels below it. */
+    l->nr_p2m_pt = pv_layout_count_tables(l->p2m_va, l->p2m_va + size) - 1;
+    if (((l->p2m_pfn + l->nr_p2m_pages + l->nr_p2m_pt) << PAGE_SHIFT) > ram_bytes) {
+        printk(LOG_WARN "pv: the p2m list at INIT_P2M does not fit the domain\n");
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 int pv_layout_plan(const void *image, size_t len, uint64_t ram_bytes, uint64_t initrd_len,
                    struct pv_layout *l)
 {
@@ -199,6 +231,9 @@ int pv_layout_plan(const void *image, size_t len, uint64_t ram_bytes, uint64_t i
         return rc;
     l->virt_base = n.virt_base;
     l->nr_pages = ram_bytes >> PAGE_SHIFT;
+    l->nr_p2m_pages = ROUNDUP(l->nr_pages * 8, PAGE_SIZE) >> PAGE_SHIFT;
+    l->p2m_apart = xen_elfnote_present(&n, XEN_ELFNOTE_INIT_P2M);
+    l->p2m_va = l->p2m_apart ? n.init_p2m : 0;
     if (l->virt_base & (PAGE_SIZE - 1)) {
         printk(LOG_WARN "pv: VIRT_BASE 0x%llx not page aligned\n",
                (unsigned long long)l->virt_base);
@@ -214,5 +249,7 @@ int pv_layout_plan(const void *image, size_t len, uint64_t ram_bytes, uint64_t i
     l->entry = xen_elfnote_present(&n, XEN_ELFNOTE_ENTRY) ? n.entry : v.entry;
     l->hypercall_page = n.hypercall_page;
     rc = pv_check_addrs(l, &n);
-    return rc ? rc : pv_place(l, pend, ram_bytes, initrd_len);
+    if (!rc)
+        rc = pv_place(l, pend, ram_bytes, initrd_len);
+    return rc ? rc : pv_place_p2m(l, ram_bytes);
 }

@@ -33,6 +33,11 @@ struct pv_layout {
     uint64_t initrd_len;
     uint64_t p2m_va;             /* nr_pages u64 MFNs */
     uint64_t nr_pages;
+    /* Without an INIT_P2M note the p2m list is in the boot region. With
+     * one it is at that address instead, on the pfns after the region
+     * (p2m_pfn on), followed by the nr_p2m_pt table frames that map it. */
+    bool p2m_apart;
+    uint64_t p2m_pfn, nr_p2m_pages, nr_p2m_pt;
     uint64_t start_info_va;
     uint64_t console_va;
     uint64_t pt_va;              /* L4, then L3s, L2s, L1s */

@@ -159,6 +159,43 @@ static void test_plan_entry_note_and_initrd(void **state)
     assert_int_equal(l.p2m_va, kend + 8192);
 }
 
+/* INIT_P2M (Linux: 512 GiB): the list leaves the boot region for the pfns
+ * after it, followed by its own L3, L2 and L1s (the L4 is shared). */
+static void test_plan_init_p2m(void **state)
+{
+    uint64_t kend = VB + TEXT_PADDR + TEXT_LEN + 0x2000;
+
+    (void)state;
+    note_num(XEN_ELFNOTE_INIT_P2M, GiB(512));
+    assert_int_equal(plan(RAM, 0), 0);
+    assert_true(l.p2m_apart);
+    assert_int_equal(l.p2m_va, GiB(512));
+    assert_int_equal(l.start_info_va, kend); /* nothing of the list in the region */
+    assert_int_equal(l.p2m_pfn, (l.end - VB) >> 12);
+    assert_int_equal(l.nr_p2m_pages, (RAM >> 12) * 8 / 4096);
+    assert_int_equal(l.nr_p2m_pt, 3); /* 32 KiB of list: one L3, L2 and L1 */
+}
+
+static void test_refuses_bad_init_p2m(void **state)
+{
+    static const uint64_t bad[] = {
+        GiB(512) + 8,             /* not page aligned */
+        0xffff800000000000ULL,    /* the hypervisor's half */
+        0x00007ffffffff000ULL,    /* runs into the hole */
+        VB + MiB(2),              /* inside the boot region */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        setup(NULL);
+        note_num(XEN_ELFNOTE_INIT_P2M, bad[i]);
+        assert_int_equal(plan(RAM, 0), -EINVAL);
+    }
+    setup(NULL);
+    note_num(XEN_ELFNOTE_INIT_P2M, GiB(512));
+    assert_int_equal(plan(MiB(4), 0), -ENOMEM); /* the region leaves no room */
+}
+
 static void test_refuses_non_pv(void **state)
 {
     (void)state;
@@ -226,6 +263,8 @@ int main(void)
         cmocka_unit_test(test_count_tables),
         cmocka_unit_test_setup(test_plan_sound_kernel, setup),
         cmocka_unit_test_setup(test_plan_entry_note_and_initrd, setup),
+        cmocka_unit_test_setup(test_plan_init_p2m, setup),
+        cmocka_unit_test_setup(test_refuses_bad_init_p2m, setup),
         cmocka_unit_test_setup(test_refuses_non_pv, setup),
         cmocka_unit_test_setup(test_refuses_bad_addresses, setup),
         cmocka_unit_test_setup(test_refuses_bad_segments, setup),
