@@ -2,21 +2,14 @@
 /* PV debug register values: what a guest may load (pv_dr.h). */
 #include <hv/errno.h>
 #include <hv/x86.h>
-#include <public/arch-x86/xen-x86_64.h>
 
 #include "pv_dr.h"
+#include "pv_guest_va.h"
 
 #define DR6_ZEROS 0x1000ULL  /* bit 12 reads as 0 */
 #define DR7_ZEROS 0xd800ULL  /* bits 11 (RTM: not offered), 12, 14, 15 */
 #define DR7_GD (1ULL << 13)  /* general detect: MOV DR faults; Mica's own */
 #define DR7_RW_IO 2          /* R/Wn = 10b: an I/O breakpoint */
-
-/* Xen's breakpoint_addr_ok: below the hole or above the hypervisor; a
- * breakpoint there can never match an access of the hypervisor's own. */
-static bool dr_addr_ok(uint64_t va)
-{
-    return va < (1ULL << 47) || va >= HYPERVISOR_VIRT_END;
-}
 
 static int dr7_check(uint64_t value, uint64_t *out)
 {
@@ -39,7 +32,9 @@ int pv_dr_check(uint64_t reg, uint64_t value, bool cr4_de, uint64_t *out)
         reg += 2; /* the old aliases of DR6 and DR7 */
     switch (reg) {
     case 0: case 1: case 2: case 3:
-        if (!dr_addr_ok(value))
+        /* Xen's breakpoint_addr_ok: a breakpoint in the guest's half can
+         * never match an access of the hypervisor's own. */
+        if (!pv_addr_is_guest(value))
             return -EPERM;
         *out = value;
         return (int)reg;

@@ -8,28 +8,11 @@
 #include <hv/pv.h>
 #include <hv/xen.h>
 
+#include "pv_guest_va.h"
+
 static inline struct pv_vcpu *pv_vcpu(struct vcpu *v)
 {
     return v->arch;
-}
-
-/* The 64-bit PV guest's half of the address space: below the hypervisor
- * hole, or above it (both canonical). */
-static inline bool pv_addr_is_guest(uint64_t va)
-{
-    return va < 0x0000800000000000ULL || va >= HYPERVISOR_VIRT_END;
-}
-
-/* [va, va+len) lies wholly in the guest's half, without wrapping. */
-static inline bool pv_range_is_guest(uint64_t va, uint64_t len)
-{
-    uint64_t last = va + len - 1;
-
-    if (!len)
-        return true;
-    if (last < va)
-        return false;
-    return (last < 0x0000800000000000ULL) || (va >= HYPERVISOR_VIRT_END);
 }
 
 /* Guest-caused trouble worth a line, named by domain and vCPU; at most a

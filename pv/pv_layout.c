@@ -6,6 +6,7 @@
 #include <hv/printk.h>
 #include <hv/unaligned.h>
 
+#include "pv_guest_va.h"
 #include "pv_layout.h"
 
 /*
@@ -24,8 +25,6 @@
 #define P_MEMSZ 40
 #define PT_LOAD 1
 #define SEG_MAX_BYTES GiB(1)         /* Linux's whole region fits one L2 */
-#define GUEST_LOW_END 0x0000800000000000ULL
-#define GUEST_HIGH_START 0xffff880000000000ULL
 
 static bool has_prefix(const char *s, const char *prefix)
 {
@@ -118,14 +117,6 @@ uint64_t pv_layout_count_tables(uint64_t start, uint64_t end)
     return n;
 }
 
-/* [virt_base, virt_base + size) in the guest's half, without wrapping. */
-static bool region_is_guest(uint64_t base, uint64_t size)
-{
-    uint64_t last = base + size - 1;
-
-    return last >= base && (last < GUEST_LOW_END || base >= GUEST_HIGH_START);
-}
-
 /* Offsets from virt_base for everything after the kernel (kend_off). */
 static int pv_place(struct pv_layout *l, uint64_t kend_off, uint64_t ram_bytes,
                     uint64_t initrd_len)
@@ -142,7 +133,7 @@ static int pv_place(struct pv_layout *l, uint64_t kend_off, uint64_t ram_bytes,
     pt_off = off;
     for (;;) { /* the tables map themselves: grow until they suffice */
         end = ROUNDUP(pt_off + (nr_pt + 1) * PAGE_SIZE + KiB(512), MiB(4));
-        if (end > ram_bytes || !region_is_guest(l->virt_base, end)) {
+        if (end > ram_bytes || !pv_range_is_guest(l->virt_base, end)) {
             printk(LOG_WARN "pv: the boot region (%llu KiB) does not fit the domain\n",
                    (unsigned long long)(end >> 10));
             return -ENOMEM;
@@ -196,7 +187,7 @@ static int pv_place_p2m(struct pv_layout *l, uint64_t ram_bytes)
 
     if (!l->p2m_apart)
         return 0;
-    if ((l->p2m_va & (PAGE_SIZE - 1)) || !region_is_guest(l->p2m_va, size) ||
+    if ((l->p2m_va & (PAGE_SIZE - 1)) || !pv_range_is_guest(l->p2m_va, size) ||
         (l->p2m_va < l->end && l->p2m_va + size > l->virt_base)) {
         printk(LOG_WARN "pv: INIT_P2M 0x%llx unusable (alignment, hypervisor range or "
                "boot region)\n", (unsigned long long)l->p2m_va);
@@ -240,7 +231,7 @@ int pv_layout_plan(const void *image, size_t len, uint64_t ram_bytes, uint64_t i
         return -EINVAL;
     }
     if (pend > ram_bytes || initrd_len > ram_bytes ||
-        !region_is_guest(l->virt_base, ROUNDUP(pend, PAGE_SIZE))) {
+        !pv_range_is_guest(l->virt_base, ROUNDUP(pend, PAGE_SIZE))) {
         printk(LOG_WARN "pv: the kernel does not fit the domain\n");
         return -ENOMEM;
     }
