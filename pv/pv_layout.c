@@ -18,12 +18,6 @@
  * order of elements is libxenguest's (xen-abi.md §2, §4.3).
  */
 
-#define P_TYPE 0
-#define P_OFFSET 8
-#define P_PADDR 24
-#define P_FILESZ 32
-#define P_MEMSZ 40
-#define PT_LOAD 1
 #define SEG_MAX_BYTES GiB(1)         /* Linux's whole region fits one L2 */
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -56,11 +50,11 @@ static bool segs_overlap(const struct pv_seg *a, const struct pv_seg *b)
 static int pv_add_seg(const struct elf64_view *v, const uint8_t *ph, uint64_t paddr_offset,
                       struct pv_layout *l)
 {
-    uint64_t paddr = get_unaligned_64(ph + P_PADDR);
+    uint64_t paddr = get_unaligned_64(ph + ELF64_P_PADDR);
     struct pv_seg s = {
-        .file_off = get_unaligned_64(ph + P_OFFSET),
-        .filesz = get_unaligned_64(ph + P_FILESZ),
-        .memsz = get_unaligned_64(ph + P_MEMSZ),
+        .file_off = get_unaligned_64(ph + ELF64_P_OFFSET),
+        .filesz = get_unaligned_64(ph + ELF64_P_FILESZ),
+        .memsz = get_unaligned_64(ph + ELF64_P_MEMSZ),
     };
 
     if (s.file_off > v->len || s.filesz > v->len - s.file_off || s.filesz > s.memsz ||
@@ -93,7 +87,8 @@ static int pv_read_segs(const struct elf64_view *v, uint64_t paddr_offset,
         const uint8_t *ph = v->b + v->phoff + i * v->phentsize;
         int rc;
 
-        if (get_unaligned_32(ph + P_TYPE) != PT_LOAD || !get_unaligned_64(ph + P_MEMSZ))
+        if (get_unaligned_32(ph + ELF64_P_TYPE) != ELF64_PT_LOAD ||
+            !get_unaligned_64(ph + ELF64_P_MEMSZ))
             continue;
         rc = pv_add_seg(v, ph, paddr_offset, l);
         if (rc)

@@ -35,12 +35,6 @@ _Static_assert(PVH_MEMMAP_GPA + GUEST_E820_MAX * sizeof(struct hvm_memmap_table_
                <= PVH_CMDLINE_GPA, "memmap before the command line");
 _Static_assert(PVH_INFO_END <= GUEST_EBDA_BASE, "boot info below the EBDA");
 
-#define P_TYPE 0
-#define P_OFFSET 8
-#define P_PADDR 24
-#define P_FILESZ 32
-#define P_MEMSZ 40
-#define PT_LOAD 1
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
@@ -75,14 +69,14 @@ static int pvh_read_phdr(const struct elf64_view *v, uint64_t ram,
                          const uint8_t *ph, struct pvh_elf_info *info)
 {
     struct pvh_seg s = {
-        .gpa = get_unaligned_64(ph + P_PADDR),
-        .file_off = get_unaligned_64(ph + P_OFFSET),
-        .filesz = get_unaligned_64(ph + P_FILESZ),
-        .memsz = get_unaligned_64(ph + P_MEMSZ),
+        .gpa = get_unaligned_64(ph + ELF64_P_PADDR),
+        .file_off = get_unaligned_64(ph + ELF64_P_OFFSET),
+        .filesz = get_unaligned_64(ph + ELF64_P_FILESZ),
+        .memsz = get_unaligned_64(ph + ELF64_P_MEMSZ),
     };
     int rc;
 
-    if (get_unaligned_32(ph + P_TYPE) != PT_LOAD)
+    if (get_unaligned_32(ph + ELF64_P_TYPE) != ELF64_PT_LOAD)
         return 0;
     if (s.filesz > s.memsz) {
         printk(LOG_WARN "pvh: segment at 0x%llx has filesz > memsz\n",

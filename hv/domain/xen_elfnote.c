@@ -29,10 +29,6 @@
 #define EM_X86_64 62
 #define PN_XNUM 0xffff               /* real count in section 0: unused by kernels */
 
-#define P_TYPE 0
-#define P_OFFSET 8
-#define P_FILESZ 32
-#define PT_NOTE 4
 #define SH_TYPE 4
 #define SH_OFFSET 24
 #define SH_SIZE 32
@@ -229,11 +225,11 @@ static int notes_from_segments(const struct elf64_view *v, struct xen_elfnotes *
 {
     for (uint64_t i = 0; i < v->phnum; i++) {
         const uint8_t *ph = v->b + v->phoff + i * v->phentsize;
-        uint64_t off = get_unaligned_64(ph + P_OFFSET);
-        uint64_t size = get_unaligned_64(ph + P_FILESZ);
+        uint64_t off = get_unaligned_64(ph + ELF64_P_OFFSET);
+        uint64_t size = get_unaligned_64(ph + ELF64_P_FILESZ);
         int rc;
 
-        if (get_unaligned_32(ph + P_TYPE) != PT_NOTE)
+        if (get_unaligned_32(ph + ELF64_P_TYPE) != ELF64_PT_NOTE)
             continue;
         if (!in_file(v->len, off, size)) {
             printk(LOG_WARN "elf: PT_NOTE segment outside the file\n");

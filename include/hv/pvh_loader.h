@@ -15,6 +15,16 @@
  * the image; the section header table is only checked when a caller
  * walks it (shnum is 0 when e_shoff is 0).
  */
+/* ELF64 program header fields (byte offsets) and the types the loaders
+ * look for. */
+#define ELF64_P_TYPE 0
+#define ELF64_P_OFFSET 8
+#define ELF64_P_PADDR 24
+#define ELF64_P_FILESZ 32
+#define ELF64_P_MEMSZ 40
+#define ELF64_PT_LOAD 1
+#define ELF64_PT_NOTE 4
+
 struct elf64_view {
     const uint8_t *b;
     size_t len;
