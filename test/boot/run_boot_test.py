@@ -19,11 +19,10 @@ import tty
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bochs  # noqa: E402
-from scenarios import SCENARIOS  # noqa: E402
+from scenarios import CTRL_A3, SCENARIOS  # noqa: E402
 from sched_report import CHECKS as SCHED_CHECKS  # noqa: E402
 
 MEM_MIB = {"128M": 128, "256M": 256, "4G": 4096}
-CTRL_A3 = "\x01\x01\x01"
 MAX_DOMAINS_SWITCH = 16  # Ctrl-A rounds to get the input back to Mica
 
 
