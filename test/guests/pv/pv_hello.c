@@ -333,6 +333,11 @@ static void check_events(void)
     start = pv_now_ns(vi);
     CHECK(start, "pvclock unusable in the registered vcpu_info");
     t = (struct vcpu_set_singleshot_timer){start + 3000000, 0};
+    /* Masked from arming to blocking, as Linux's idle does: a vCPU
+     * preempted for 3 ms in between would otherwise take the upcall
+     * first and then block with nothing left to wake it. SCHEDOP_block
+     * unmasks and looks for a pending event in one step. */
+    WRITE_ONCE(vi->evtchn_upcall_mask, 1);
     EXPECT_RC("set_singleshot_timer", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
     EXPECT_RC("SCHEDOP_block", hc_sched_op(SCHEDOP_block, NULL), 0);
     CHECK_EQ("upcalls after the timer", count[VEC_EVENT], 2);
