@@ -116,7 +116,7 @@ static void check_poll_masked(void)
     EXPECT_RC("SCHEDOP_poll(masked timer port, timeout +3 s)",
               poll(&timer_port, 1, t0 + MS(3000)), 0);
     t1 = xen_now_ns();
-    CHECK(t1 + EARLY_SLACK >= t0 + MS(1000) && t1 - t0 < MS(1500),
+    CHECK(t1 + EARLY_SLACK >= t0 + MS(1000) && t1 - t0 < MS(2500), /* not the 3 s */
           "the 1 s single-shot timer ended the poll after %llu us",
           (unsigned long long)((t1 - t0) / 1000));
     evtchn_clear_pending(timer_port);
