@@ -211,7 +211,12 @@ void sched_report_domain(struct domain *d, bool present)
         win.first_start_ns = now_ns();
 }
 
-static const char *const state_names[] = { "running", "runnable", "blocked", "offline" };
+const char *sched_state_name(enum sched_runstate st)
+{
+    static const char *const names[] = { "running", "runnable", "blocked", "offline" };
+
+    return (unsigned int)st < 4 ? names[st] : "?";
+}
 
 static void dump_domain(struct textbuf *out, struct domain *d, uint64_t now)
 {
@@ -223,7 +228,7 @@ static void dump_domain(struct textbuf *out, struct domain *d, uint64_t now)
         struct sched_unit *u = &v->sched.unit;
 
         textbuf_printf(out, "    vCPU%u: %s on pCPU %u, credit %ld us, ran %lu ms, "
-                       "waited %lu ms\n", j, state_names[u->state], u->cpu,
+                       "waited %lu ms\n", j, sched_state_name(u->state), u->cpu,
                        (long)u->credit / 1000, run_ns(v, now) / 1000000,
                        v->sched.time[SCHED_RUNNABLE] / 1000000);
     }

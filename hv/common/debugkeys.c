@@ -5,6 +5,7 @@
 #include <hv/console.h>
 #include <hv/hcstats.h>
 #include <hv/heap.h>
+#include <hv/hvm/platform.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
 #include <hv/panic.h>
@@ -96,6 +97,7 @@ void debugkeys_init(void)
     keyhandler_register('t', key_timers, "armed timers on every CPU");
     keyhandler_register('R', key_reboot, "reboot the machine");
     hcstats_init();
+    hvm_dump_init();
     timer_init(&console_poll_timer, console_poll, NULL, "console-poll");
     timer_set(&console_poll_timer, now_ns() + CONSOLE_POLL_NS);
 }

@@ -185,6 +185,8 @@ void domain_unpause(struct domain *d);
 void sched_runstate_get(struct vcpu *v, uint64_t time[4], uint64_t *entry_ns,
                         enum sched_runstate *state);
 const char *sched_policy_name(void);
+/* "running", "runnable", "blocked" or "offline". */
+const char *sched_state_name(enum sched_runstate st);
 /* Boot option parsers (sched/options.c), used by hv/common/bootopts.c. */
 int sched_opt_policy(const char *v);
 int sched_opt_tslice(const char *v);

@@ -144,10 +144,10 @@ class Console:
             said = [line for line in self.lines if "*** Serial input to" in line]
         return not said or "Serial input to Mica" in said[-1]
 
-    def dump_state(self, keys="rt"):
+    def dump_state(self, keys="rtv"):
         """A scenario that ran out of time: move the input to Mica (Ctrl-A
         three times until it says so) and press debug keys, so that the
-        log shows the scheduler's and the timers' state; a Mica that no
+        log shows the scheduler's, the timers' and the HVM vCPUs' state; a Mica that no
         longer answers shows that too."""
         for _ in range(MAX_DOMAINS_SWITCH):
             if self.focus_is_mica() or self.proc.poll() is not None:
