@@ -112,6 +112,7 @@ static __noreturn void start_mica_percpu(void)
         printk("Boot complete: %u domain%s running. Debug keys: 'h' for help; "
                "Ctrl-A three times switches the input\n", domains_alive(),
                domains_alive() == 1 ? "" : "s");
+        timer_lose_arm();
     } else {
         /* None configured, or all already ended while later ones were built. */
         printk("Boot complete: no domains running. Debug keys: 'h' for help\n");

@@ -9,6 +9,18 @@
  * old CPU's list and puts it on the current one's. Only one lock is ever
  * held. timer_stop() also waits for a callback running elsewhere, so the
  * owner of a stopped timer may free it.
+ *
+ * Without TSC-deadline mode the count-down runs periodic, not one-shot:
+ * if an interrupt is lost, the next period raises it again. QEMU 7.2's
+ * TCG loses them: every #VMEXIT clears a bit of the CPU's interrupt
+ * request word with a plain read-modify-write, outside the lock that
+ * other threads hold to set bits there (target/i386/tcg/sysemu/
+ * svm_helper.c, do_vmexit), so the request the timer's thread raised can
+ * vanish. The vector then waits in IRR, and with a one-shot timer
+ * nothing ever asks again: a CPU halted, or running a guest that loops
+ * without exits, for good (CI: linux-hvm-two). The handler stretches the
+ * period to TIMER_BACKSTOP_NS, so a handled interrupt only comes back if
+ * the softirq has not reprogrammed the count by then.
  */
 #include <hv/apic.h>
 #include <hv/panic.h>
@@ -20,6 +32,7 @@
 #include <hv/x86.h>
 
 #define TIMER_MIN_NS 10000ULL /* never program closer than 10 us */
+#define TIMER_BACKSTOP_NS 10000000ULL /* 10 ms: see the header */
 
 void timer_init(struct timer *t, void (*fn)(void *), void *data, const char *name)
 {
@@ -29,6 +42,14 @@ void timer_init(struct timer *t, void (*fn)(void *), void *data, const char *nam
     t->data = data;
     t->name = name;
     t->armed = false;
+}
+
+/* Count-down at divider 1 (periodic, see the header); 0 stops it. */
+static void timer_countdown(uint64_t ns)
+{
+    uint64_t ticks = ns * lapic_timer_khz / 1000000;
+
+    apic->write(APIC_TMICT, ns ? (uint32_t)MIN(MAX(ticks, 1ULL), 0xffffffffULL) : 0);
 }
 
 static void timer_hw_program(uint64_t deadline_ns)
@@ -41,10 +62,7 @@ static void timer_hw_program(uint64_t deadline_ns)
         wrmsr(MSR_TSC_DEADLINE, rdtsc() + delta * tsc_khz / 1000000);
         return;
     }
-    /* Count-down at divider 1; clamp to the 32-bit counter. */
-    uint64_t ticks = delta * lapic_timer_khz / 1000000;
-
-    apic->write(APIC_TMICT, (uint32_t)MIN(MAX(ticks, 1ULL), 0xffffffffULL));
+    timer_countdown(delta);
 }
 
 static void timer_list_remove(struct percpu *pc, struct timer *t)
@@ -114,9 +132,11 @@ void timer_stop(struct timer *t)
 static void timer_softirq(void)
 {
     struct percpu *pc = this_cpu();
-    uint64_t flags = local_irq_save();
+    uint64_t flags;
     struct timer *t;
 
+    timer_lose_report();
+    flags = local_irq_save();
     spin_lock(&pc->timer_lock);
     while ((t = pc->timer_head) && t->expires <= now_ns()) {
         timer_list_remove(pc, t);
@@ -128,10 +148,13 @@ static void timer_softirq(void)
         flags = local_irq_save();
         spin_lock(&pc->timer_lock);
     }
-    if (pc->timer_head)
+    if (pc->timer_head) {
         timer_hw_program(pc->timer_head->expires);
-    else
+    } else {
         pc->timer_deadline = 0;
+        if (!apic_tsc_deadline)
+            timer_countdown(0);
+    }
     spin_unlock(&pc->timer_lock);
     local_irq_restore(flags);
 }
@@ -140,12 +163,16 @@ static void timer_interrupt(struct cpu_regs *regs)
 {
     (void)regs;
     this_cpu()->timer_irqs++;
+    if (timer_lose_this())
+        return;
+    if (!apic_tsc_deadline)
+        timer_countdown(TIMER_BACKSTOP_NS);
     softirq_raise(SOFTIRQ_TIMER);
 }
 
 void timers_cpu_init(void)
 {
-    uint32_t mode = apic_tsc_deadline ? APIC_TIMER_TSC_DEADLINE : APIC_TIMER_ONESHOT;
+    uint32_t mode = apic_tsc_deadline ? APIC_TIMER_TSC_DEADLINE : APIC_TIMER_PERIODIC;
 
     if (this_cpu()->cpu_id == 0) {
         irq_register(VEC_TIMER, timer_interrupt);
@@ -160,7 +187,7 @@ void timers_dump(void)
     uint64_t now = now_ns();
 
     printk("Timers at %lu ns (%s mode):\n", now,
-           apic_tsc_deadline ? "TSC-deadline" : "one-shot");
+           apic_tsc_deadline ? "TSC-deadline" : "periodic count-down");
     for (unsigned int c = 0; c < MAX_CPUS; c++) {
         struct percpu *pc = percpu_of[c];
 

@@ -39,6 +39,7 @@ struct boot_options {
     uint64_t max_cpus;    /* maxcpus= */
     bool poweroff_when_empty; /* on_empty=poweroff */
     char fault[16];       /* fault=: deliberate fault after boot */
+    uint64_t timer_lose;  /* timer_lose=: drop that many timer interrupts (tests) */
     bool help;            /* help: list the options at boot */
 };
 extern struct boot_options boot_opts;

@@ -17,8 +17,8 @@ void udelay(uint64_t us);
  * One-shot timers, per CPU. A timer runs its function in softirq context
  * on the CPU it was set on.
  *
- * Locking: a CPU's timer list is touched only by that CPU with interrupts
- * disabled; timers are set and stopped on their own CPU.
+ * Locking: each CPU's list has its own lock, taken with interrupts off;
+ * a timer may be re-armed or stopped from another CPU (hv/common/timer.c).
  */
 struct timer {
     struct timer *next;
@@ -35,6 +35,11 @@ void timer_set(struct timer *t, uint64_t expires_ns);
 void timer_stop(struct timer *t);
 void timers_cpu_init(void);       /* per CPU: LAPIC timer mode and vector */
 void timers_dump(void);
+/* timer_lose=<n> (tests, hv/common/timer_lose.c): arm after boot; the
+ * interrupt handler asks whether to drop this one; the softirq reports. */
+void timer_lose_arm(void);
+bool timer_lose_this(void);
+void timer_lose_report(void);
 
 /* Softirqs: deferred work run with interrupts enabled, outside IRQ handlers. */
 enum softirq_nr { SOFTIRQ_TIMER, SOFTIRQ_CALL, SOFTIRQ_SCHED, NR_SOFTIRQS };
