@@ -101,7 +101,7 @@ static const struct cmdline_opt options[] = {
     { "fault", OPT_STRING, boot_opts.fault, sizeof(boot_opts.fault), NULL,
       "fault=ud|gp|pf|de|wx|stack  deliberately fault after boot (tests)" },
     { "timer_lose", OPT_UINT, &boot_opts.timer_lose, 0, NULL,
-      "timer_lose=<n>  drop the first n timer interrupts after boot, as QEMU's TCG can (tests)" },
+      "timer_lose=<n>  drop n timer interrupts of the other CPUs after boot, as QEMU's TCG can (tests)" },
     { "sched", OPT_CUSTOM, NULL, 0, sched_opt_policy,
       "sched=credit|rr  vCPU scheduler (default credit; rr: round robin, for tests)" },
     { "sched_tslice_ms", OPT_CUSTOM, NULL, 0, sched_opt_tslice,

@@ -10,17 +10,8 @@
  * held. timer_stop() also waits for a callback running elsewhere, so the
  * owner of a stopped timer may free it.
  *
- * Without TSC-deadline mode the count-down runs periodic, not one-shot:
- * if an interrupt is lost, the next period raises it again. QEMU 7.2's
- * TCG loses them: every #VMEXIT clears a bit of the CPU's interrupt
- * request word with a plain read-modify-write, outside the lock that
- * other threads hold to set bits there (target/i386/tcg/sysemu/
- * svm_helper.c, do_vmexit), so the request the timer's thread raised can
- * vanish. The vector then waits in IRR, and with a one-shot timer
- * nothing ever asks again: a CPU halted, or running a guest that loops
- * without exits, for good (CI: linux-hvm-two). The handler stretches the
- * period to TIMER_BACKSTOP_NS, so a handled interrupt only comes back if
- * the softirq has not reprogrammed the count by then.
+ * A CPU whose timer interrupt was lost would wait for good: nothing arms
+ * its timer again. timer_watchdog.c has the other CPUs look for that.
  */
 #include <hv/apic.h>
 #include <hv/panic.h>
@@ -32,7 +23,6 @@
 #include <hv/x86.h>
 
 #define TIMER_MIN_NS 10000ULL /* never program closer than 10 us */
-#define TIMER_BACKSTOP_NS 10000000ULL /* 10 ms: see the header */
 
 void timer_init(struct timer *t, void (*fn)(void *), void *data, const char *name)
 {
@@ -42,14 +32,6 @@ void timer_init(struct timer *t, void (*fn)(void *), void *data, const char *nam
     t->data = data;
     t->name = name;
     t->armed = false;
-}
-
-/* Count-down at divider 1 (periodic, see the header); 0 stops it. */
-static void timer_countdown(uint64_t ns)
-{
-    uint64_t ticks = ns * lapic_timer_khz / 1000000;
-
-    apic->write(APIC_TMICT, ns ? (uint32_t)MIN(MAX(ticks, 1ULL), 0xffffffffULL) : 0);
 }
 
 static void timer_hw_program(uint64_t deadline_ns)
@@ -62,7 +44,10 @@ static void timer_hw_program(uint64_t deadline_ns)
         wrmsr(MSR_TSC_DEADLINE, rdtsc() + delta * tsc_khz / 1000000);
         return;
     }
-    timer_countdown(delta);
+    /* Count-down at divider 1; clamp to the 32-bit counter. */
+    uint64_t ticks = delta * lapic_timer_khz / 1000000;
+
+    apic->write(APIC_TMICT, (uint32_t)MIN(MAX(ticks, 1ULL), 0xffffffffULL));
 }
 
 static void timer_list_remove(struct percpu *pc, struct timer *t)
@@ -136,6 +121,7 @@ static void timer_softirq(void)
     struct timer *t;
 
     timer_lose_report();
+    timer_watchdog();
     flags = local_irq_save();
     spin_lock(&pc->timer_lock);
     while ((t = pc->timer_head) && t->expires <= now_ns()) {
@@ -148,13 +134,10 @@ static void timer_softirq(void)
         flags = local_irq_save();
         spin_lock(&pc->timer_lock);
     }
-    if (pc->timer_head) {
+    if (pc->timer_head)
         timer_hw_program(pc->timer_head->expires);
-    } else {
+    else
         pc->timer_deadline = 0;
-        if (!apic_tsc_deadline)
-            timer_countdown(0);
-    }
     spin_unlock(&pc->timer_lock);
     local_irq_restore(flags);
 }
@@ -165,14 +148,12 @@ static void timer_interrupt(struct cpu_regs *regs)
     this_cpu()->timer_irqs++;
     if (timer_lose_this())
         return;
-    if (!apic_tsc_deadline)
-        timer_countdown(TIMER_BACKSTOP_NS);
     softirq_raise(SOFTIRQ_TIMER);
 }
 
 void timers_cpu_init(void)
 {
-    uint32_t mode = apic_tsc_deadline ? APIC_TIMER_TSC_DEADLINE : APIC_TIMER_PERIODIC;
+    uint32_t mode = apic_tsc_deadline ? APIC_TIMER_TSC_DEADLINE : APIC_TIMER_ONESHOT;
 
     if (this_cpu()->cpu_id == 0) {
         irq_register(VEC_TIMER, timer_interrupt);
@@ -187,14 +168,14 @@ void timers_dump(void)
     uint64_t now = now_ns();
 
     printk("Timers at %lu ns (%s mode):\n", now,
-           apic_tsc_deadline ? "TSC-deadline" : "periodic count-down");
+           apic_tsc_deadline ? "TSC-deadline" : "one-shot");
     for (unsigned int c = 0; c < MAX_CPUS; c++) {
         struct percpu *pc = percpu_of[c];
 
         if (!pc || !pc->online)
             continue;
-        printk("  CPU%u: %lu timer interrupts, next deadline %lu ns\n", c,
-               pc->timer_irqs, pc->timer_deadline);
+        printk("  CPU%u: %lu timer interrupts, next deadline %lu ns, %lu overdue wake-ups\n",
+               c, pc->timer_irqs, pc->timer_deadline, pc->timer_rescues);
         /* Lists of other CPUs may change under us; this is debug output. */
         for (struct timer *t = pc->timer_head; t; t = t->next)
             printk("    %-16s expires in %ld us\n", t->name,

@@ -23,6 +23,8 @@ struct percpu {
     uint64_t timer_irqs;        /* LAPIC timer interrupts */
     struct timer *timer_head;   /* armed timers, sorted by expiry */
     uint64_t timer_deadline;    /* programmed hardware deadline (ns), 0 = none */
+    uint64_t timer_watch_next;  /* timer_watchdog.c: no new wake-up before this */
+    uint64_t timer_rescues;     /* wake-ups it sent for an overdue deadline */
     spinlock_t timer_lock;      /* timer_head */
     struct timer *volatile timer_running; /* callback in progress */
     vaddr_t area;               /* base of this CPU's per-CPU area */

@@ -35,6 +35,9 @@ void timer_set(struct timer *t, uint64_t expires_ns);
 void timer_stop(struct timer *t);
 void timers_cpu_init(void);       /* per CPU: LAPIC timer mode and vector */
 void timers_dump(void);
+/* From each CPU's timer softirq: wake the other CPUs whose timer
+ * interrupt is overdue (hv/common/timer_watchdog.c). */
+void timer_watchdog(void);
 /* timer_lose=<n> (tests, hv/common/timer_lose.c): arm after boot; the
  * interrupt handler asks whether to drop this one; the softirq reports. */
 void timer_lose_arm(void);
