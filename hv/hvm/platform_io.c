@@ -162,20 +162,25 @@ void hvm_console_flush(struct hvm_platform *p)
 
 /* A partial line (a shell prompt) is shown once the guest has gone quiet:
  * no output for CONSOLE_FLUSH_NS while the writing vCPU halted or went on exiting for
- * other reasons. Time alone does not tell: a guest preempted in the middle
+ * other reasons, its UART's transmit interrupt off (nothing more queued). Time alone does not tell: a guest preempted in the middle
  * of a line (16 vCPUs per pCPU wait ~450 ms for their turn), or whose QEMU
  * thread the host stalls, resumes with the line's next byte, and its lines
  * were cut in two. */
 uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now)
 {
     const struct vcpu *w = p->con_tx_vcpu ? p->con_tx_vcpu : p->d->vcpu[0];
+    /* An interrupt-driven driver (Linux's 8250) keeps the transmit
+     * interrupt enabled while it has bytes left and halts in between: on
+     * a slow host (Bochs) it can sit 200 ms halted in mid-line. */
+    bool more = p->uart.ier & VUART_IER_ETBEI;
+    uint64_t max = more ? CONSOLE_FLUSH_MORE_MAX_NS : CONSOLE_FLUSH_MAX_NS;
 
     if (!p->con_len)
         return HVM_NO_DEADLINE;
     if (now - p->con_last_tx < CONSOLE_FLUSH_NS)
         return p->con_last_tx + CONSOLE_FLUSH_NS;
-    if (w->halted || w->nr_exits - p->con_tx_exits >= CONSOLE_FLUSH_EXITS ||
-        now - p->con_last_tx >= CONSOLE_FLUSH_MAX_NS) {
+    if ((!more && (w->halted || w->nr_exits - p->con_tx_exits >= CONSOLE_FLUSH_EXITS)) ||
+        now - p->con_last_tx >= max) {
         hvm_console_flush(p);
         return HVM_NO_DEADLINE;
     }
@@ -183,7 +188,7 @@ uint64_t hvm_console_poll(struct hvm_platform *p, uint64_t now)
      * vCPU that blocked with its prompt unflushed (seen once in CI, a
      * shell prompt never shown) must not wait for an exit that never
      * comes. */
-    return p->con_last_tx + CONSOLE_FLUSH_MAX_NS;
+    return p->con_last_tx + max;
 }
 
 void hvm_platform_console_input(struct domain *d, uint8_t c)

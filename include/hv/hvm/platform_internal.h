@@ -23,6 +23,9 @@
 #define CONSOLE_FLUSH_EXITS 32
 /* ...and after this long in any case: a prompt is never held back for good. */
 #define CONSOLE_FLUSH_MAX_NS 2000000000ULL /* 2 s */
+/* The same while the guest's UART still has its transmit interrupt on:
+ * its driver has bytes queued, so the line goes on unless the guest dies. */
+#define CONSOLE_FLUSH_MORE_MAX_NS 10000000000ULL /* 10 s */
 #define CONSOLE_RX_RING 1024
 #define CONSOLE_RX_RETRY_NS 1000000ULL /* 1 ms */
 
