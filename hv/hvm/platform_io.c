@@ -161,8 +161,9 @@ void hvm_console_flush(struct hvm_platform *p)
 }
 
 /* A partial line (a shell prompt) is shown once the guest has gone quiet:
- * no output for CONSOLE_FLUSH_NS while the writing vCPU halted or went on exiting for
- * other reasons, its UART's transmit interrupt off (nothing more queued). Time alone does not tell: a guest preempted in the middle
+ * no output for CONSOLE_FLUSH_NS while the writing vCPU halted or went on
+ * exiting for other reasons, its UART's transmit interrupt off (nothing
+ * more queued). Time alone does not tell: a guest preempted in the middle
  * of a line (16 vCPUs per pCPU wait ~450 ms for their turn), or whose QEMU
  * thread the host stalls, resumes with the line's next byte, and its lines
  * were cut in two. */
