@@ -7,7 +7,9 @@
  * lost interrupt shows as a raised line or IRR bit beside a halted vCPU.
  *
  * Locking: the device state is copied under the platform lock and printed
- * after it; the vCPU flags are read without a lock (debug output).
+ * after it; the vCPU flags are read without a lock (debug output). The
+ * printing happens under the domain list's lock (domain_for_each), so a
+ * domain created or destroyed meanwhile waits for a few lines of output.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
