@@ -51,7 +51,7 @@ static long register_callback(struct vcpu *v, const struct callback_register *r)
     case CALLBACKTYPE_event: p->event_cb = r->address; return 0;
     case CALLBACKTYPE_failsafe: p->failsafe_cb = r->address, p->failsafe_masks = mask; return 0;
     case CALLBACKTYPE_syscall: p->syscall_cb = r->address, p->syscall_masks = mask; return 0;
-    /* As Xen, the virtual IDT's NMI entry (no virtual NMI is sent yet). */
+    /* As Xen, the virtual IDT's NMI entry (VCPUOP_send_nmi, pv_traps.c). */
     case CALLBACKTYPE_nmi:
         p->trap[2] = (struct trap_info){ 2, TI_MASK_EVENTS, FLAT_KERNEL_CS, 0, r->address };
         return 0;
@@ -181,5 +181,6 @@ long do_iret(struct vcpu *v, struct hypercall_args *args)
         p->regs.rcx = c.rcx;
     }
     v->xen->vinfo->evtchn_upcall_mask = !(c.rflags & X86_EFLAGS_IF);
+    p->nmi_masked = false; /* the NMI callback returned (Xen: any iret does) */
     return (long)c.rax;
 }

@@ -131,6 +131,7 @@ void pv_vcpu_run(struct vcpu *v)
         local_irq_enable();
         if (p->failsafe_pending)
             pv_deliver_failsafe(v);
+        pv_deliver_nmi(v);
         pv_deliver_events(v);
         local_irq_disable();
         /* An interrupt meanwhile may have left work (an expired timer to

@@ -142,6 +142,27 @@ void pv_deliver_events(struct vcpu *v)
     pv_bounce(v, p->event_cb, true, false, 0);
 }
 
+/*
+ * A virtual NMI (VCPUOP_send_nmi) goes to the NMI callback, virtual IDT
+ * entry 2, with events masked; further NMIs wait until the guest's next
+ * iret hypercall, as on Xen. Without a callback it is dropped: an NMI
+ * another vCPU sent must not crash this one.
+ */
+void pv_deliver_nmi(struct vcpu *v)
+{
+    struct pv_vcpu *p = pv_vcpu(v);
+    const struct trap_info *ti = &p->trap[2];
+
+    if (p->nmi_masked || !__atomic_exchange_n(&v->nmi_pending, false, __ATOMIC_ACQ_REL))
+        return;
+    if (!ti->address) {
+        pv_log(v, "virtual NMI dropped: no NMI callback");
+        return;
+    }
+    if (pv_bounce(v, ti->address, ti->flags & TI_MASK_EVENTS, false, 0))
+        p->nmi_masked = true;
+}
+
 /* The emulation that took the fault in the guest's place, or -1. */
 static int pv_emulate(struct vcpu *v, unsigned int vector, uint32_t error)
 {

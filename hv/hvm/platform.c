@@ -256,8 +256,9 @@ bool hvm_platform_inject(struct vcpu *v)
     if (v->xen && v->xen->blocked)
         return false; /* SCHEDOP_block: only an event ends it */
     spin_lock(&p->lock);
-    if (vlapic_take_nmi(&p->lapic[v->id]) || v->nmi_pending) {
-        v->nmi_pending = false;
+    /* v->nmi_pending may be set meanwhile (VCPUOP_send_nmi): take it whole. */
+    if (vlapic_take_nmi(&p->lapic[v->id]) ||
+        __atomic_exchange_n(&v->nmi_pending, false, __ATOMIC_ACQ_REL)) {
         hvm_ops->inject_event(v, HVM_EVENT_NMI, 2, false, 0);
         wake = true;
     } else if (platform_irq_pending(p, v)) {

@@ -74,13 +74,14 @@ static bool poll_ready(struct vcpu *v)
 }
 
 /* Called by the run loop of a vCPU blocked in SCHEDOP_block or _poll: ends
- * the block (and the poll) if an upcall is pending, a polled port is
- * pending or the poll timed out. True if it ended. */
+ * the block (and the poll) if an upcall or a virtual NMI is pending, a
+ * polled port is pending or the poll timed out. True if it ended. */
 bool xen_vcpu_unblock(struct vcpu *v)
 {
     if (!v->xen || !v->xen->blocked)
         return false;
-    if (!xen_vcpu_has_events(v) && !poll_ready(v))
+    if (!xen_vcpu_has_events(v) && !poll_ready(v) &&
+        !__atomic_load_n(&v->nmi_pending, __ATOMIC_ACQUIRE))
         return false;
     poll_stop(v);
     v->xen->blocked = false;

@@ -99,6 +99,17 @@ static long set_singleshot(struct vcpu *caller, struct vcpu *v, uint64_t arg)
     return xen_set_singleshot(v, t.timeout_abs_ns, t.flags & 1 /* VCPU_SSHOTTMR_future */);
 }
 
+/* VCPUOP_send_nmi: a virtual NMI for any vCPU of the caller's domain, the
+ * caller too; one stays pending until that vCPU takes it (HVM/PVH: as an
+ * NMI, hv/hvm/platform.c; PV: its NMI callback, pv/pv_traps.c). It ends a
+ * SCHEDOP_block or _poll (hv/xen/poll.c), as Xen's vcpu_kick does. */
+static long send_nmi(struct vcpu *t)
+{
+    if (!__atomic_exchange_n(&t->nmi_pending, true, __ATOMIC_ACQ_REL))
+        vcpu_kick(t);
+    return 0;
+}
+
 /* Xen's !_VPF_down: vCPU 0 from creation, an AP once a Startup IPI or
  * VCPUOP_up has started it, until a VCPUOP_down (PV only). */
 static long vcpu_is_up(const struct vcpu *v)
@@ -132,6 +143,7 @@ long do_vcpu_op(struct vcpu *v, struct hypercall_args *args)
         timer_stop(&t->xen->singleshot);
         return 0;
     case VCPUOP_stop_periodic_timer: return 0; /* never started */
+    case VCPUOP_send_nmi: return send_nmi(t);
     default: return -ENOSYS;
     }
 }

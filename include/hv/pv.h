@@ -46,6 +46,7 @@ struct pv_vcpu {
      * gets the wanted DS, ES, FS, GS before the guest runs on. */
     bool failsafe_pending;
     uint64_t failsafe_sels[PV_FAILSAFE_SELS];
+    bool nmi_masked;                      /* in its NMI callback until an iret */
     uint64_t cr2;                         /* last #PF address bounced */
     bool cr0_ts;                          /* fpu_taskswitch: virtual CR0.TS */
     uint64_t cr4;                         /* virtual CR4: what the guest wrote */

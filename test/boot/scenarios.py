@@ -323,10 +323,13 @@ pv_guest("pv_ptwr", [r"direct L1 writes \(MOV, XCHG, AND\) through the PV MMU",
                      r"refused L1 writes come back as #PF, entries unchanged"])
 # A PV guest starts its second vCPU as Linux does (VCPUOP_initialise, up),
 # with an LDT and a debug register, after hostile vCPU contexts are
-# refused; then takes vCPUs down and up again (VCPUOP_down, is_up, up).
+# refused; then takes vCPUs down and up again (VCPUOP_down, is_up, up),
+# and sends virtual NMIs (VCPUOP_send_nmi).
 pv_guest("pv_vcpu_up", [r"hostile vCPU contexts refused",
                         r"vCPU 1 started by VCPUOP_initialise and VCPUOP_up",
-                        r"VCPUOP_down and VCPUOP_up: vCPU 1 stopped and resumed, each vCPU downing itself"],
+                        r"VCPUOP_down and VCPUOP_up: vCPU 1 stopped and resumed, each vCPU downing itself",
+                        r"virtual NMIs: dropped without a callback, one held until the "
+                        r"callback's iret, one ending vCPU 1's SCHEDOP_poll"],
          " vcpus=2")
 # Hypercall counts (hv/xen/hcstats.c): the `stats` option prints the
 # domain's table at its end, exactly what the guest did (its INT3 handler

@@ -10,6 +10,9 @@
 // then VCPUOP_down and VCPUOP_up: vCPU 1 stopped by vCPU 0 (its counter
 // stands still) and resumed, vCPU 1 downing itself and resuming after
 // its hypercall with its state, vCPU 0 downing itself and woken by 1.
+// Virtual NMIs (VCPUOP_send_nmi): dropped without an NMI callback, taken
+// by it on the way back from the hypercall, a second one held until the
+// callback's iret, and one ending vCPU 1's SCHEDOP_poll.
 #include "pv.h"
 
 const char test_name[] = "pv_vcpu_up";
@@ -17,6 +20,8 @@ const char test_name[] = "pv_vcpu_up";
 #define VCPUOP_initialise 0
 #define VCPUOP_up 1
 #define VCPUOP_down 2
+#define VCPUOP_send_nmi 11
+#define TI_MASK_EVENTS 4
 #define DESC_DATA_DPL3 0x00cff2000000ffffULL
 #define SEL_LDT_FLAT 0x0f /* LDT entry 1, RPL 3 */
 #define PTE_RO_USER 0x25ULL /* P, U, A */
@@ -52,6 +57,8 @@ static uint64_t ap_ldt[512] __attribute__((aligned(4096)));
 static volatile uint64_t ap_probe = 0x1234abcd;
 static volatile unsigned int ap_ran, ap_ldt_ok, ap_dr0_ok, ap_count;
 static volatile unsigned int ap_down_self, ap_resumed, ap_wake_vcpu0;
+static volatile unsigned int nmis, nmi_nest, nested_during, ap_poll, ap_poll_nmis;
+static volatile long nested_rc = 1, ap_poll_rc = 1;
 
 /* Through %ds, which vCPU 1 loaded with its LDT selector. */
 static bool ap_ldt_read_ok(void)
@@ -72,6 +79,29 @@ static void ap_down_and_back(void)
     ap_resumed = rc == 0 && sentinel == AP_SENTINEL && ap_ldt_read_ok() ? 1 : 2;
 }
 
+/* The NMI callback (both vCPUs): the first NMI of the nesting check sends
+ * another to this vCPU, which must wait for this callback's iret. */
+static void on_nmi(struct pv_frame *f)
+{
+    (void)f;
+    nmis++;
+    if (nmi_nest) {
+        nmi_nest = 0;
+        nested_rc = hc_vcpu_op(VCPUOP_send_nmi, 0, NULL);
+        nested_during = nmis;
+    }
+}
+
+/* vCPU 1 polls no port and has no timeout: only an NMI can end it. */
+static void ap_poll_for_nmi(void)
+{
+    struct sched_poll sp = {0, 0, 0};
+
+    ap_poll_rc = hc_sched_op(SCHEDOP_poll, &sp);
+    ap_poll_nmis = nmis;
+    ap_poll = 2;
+}
+
 static void ap_main(void)
 {
     asm volatile("mov %w0, %%ds" : : "r"(SEL_LDT_FLAT));
@@ -82,6 +112,8 @@ static void ap_main(void)
         ap_count++;
         if (ap_down_self)
             ap_down_and_back();
+        if (ap_poll == 1)
+            ap_poll_for_nmi();
         if (ap_wake_vcpu0 && hc_vcpu_op(VCPUOP_is_up, 0, NULL) == 0) {
             ap_wake_vcpu0 = 0;
             hc_vcpu_op(VCPUOP_up, 0, NULL);
@@ -103,6 +135,8 @@ static void good_context(void)
     ctx.ldt_base = (uint64_t)ap_ldt;
     ctx.ldt_ents = 2;
     ctx.debugreg[0] = (uint64_t)&ap_probe;
+    ctx.trap_ctxt[2] = (struct trap_info){2, TI_MASK_EVENTS, FLAT_KERNEL_CS, 0,
+                                          (uint64_t)pv_entry_nmi};
 }
 
 static long initialise(unsigned int vcpu)
@@ -193,6 +227,35 @@ static void check_down_up(void)
          "each vCPU downing itself");
 }
 
+static void check_nmi(void)
+{
+    struct callback_register cb = {CALLBACKTYPE_nmi, 0, 0, (uint64_t)pv_entry_nmi};
+
+    pv_set_handler(2, on_nmi);
+    EXPECT_RC("send_nmi to vCPU 7 (none)", hc_vcpu_op(VCPUOP_send_nmi, 7, NULL), -XEN_ENOENT);
+    EXPECT_RC("send_nmi, no NMI callback", hc_vcpu_op(VCPUOP_send_nmi, 0, NULL), 0);
+    hc_sched_op(SCHEDOP_yield, NULL);
+    CHECK_EQ("NMIs taken without a callback", nmis, 0);
+    EXPECT_RC("register the NMI callback", hc_callback_op(CALLBACKOP_register, &cb), 0);
+    nmi_nest = 1;
+    EXPECT_RC("send_nmi to itself", hc_vcpu_op(VCPUOP_send_nmi, 0, NULL), 0);
+    CHECK_EQ("the second NMI's send_nmi (in the callback)", nested_rc, 0);
+    CHECK_EQ("NMIs taken when the callback sent the second", nested_during, 1);
+    CHECK_EQ("NMIs taken after the callback's iret", nmis, 2);
+    ap_poll = 1;
+    for (unsigned int i = 0; i < 100000 && ap_poll != 2; i++) {
+        hc_vcpu_op(VCPUOP_send_nmi, 1, NULL); /* again, if one came before the poll */
+        for (unsigned int j = 0; j < 20; j++)
+            hc_sched_op(SCHEDOP_yield, NULL);
+    }
+    CHECK_EQ("vCPU 1's poll ended", ap_poll, 2);
+    CHECK_EQ("SCHEDOP_poll ended by an NMI", ap_poll_rc, 0);
+    CHECK(ap_poll_nmis >= 3, "vCPU 1 returned from its poll before its NMI (%u)",
+          ap_poll_nmis);
+    info("virtual NMIs: dropped without a callback, one held until the callback's iret, "
+         "one ending vCPU 1's SCHEDOP_poll");
+}
+
 void test_main(void)
 {
     EXPECT_RC("set_trap_table", pv_install_traps(), 0);
@@ -211,4 +274,5 @@ void test_main(void)
     CHECK_EQ("vCPU 1 DR0 from its context", ap_dr0_ok, 1);
     info("vCPU 1 started by VCPUOP_initialise and VCPUOP_up");
     check_down_up();
+    check_nmi();
 }

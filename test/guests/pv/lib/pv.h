@@ -55,6 +55,8 @@ long pv_install_callbacks(void);
 /* The failsafe callback's entry, and the DS, ES, FS, GS its last frame
  * carried (lib/pv_head.asm). */
 extern char pv_entry_failsafe[];
+/* The NMI callback's entry (vector 2); register it to take virtual NMIs. */
+extern char pv_entry_nmi[];
 extern uint64_t pv_failsafe_sels[4];
 /* Machine frame of one of the guest's addresses in the boot region. */
 uint64_t pv_mfn_of(const void *va);

@@ -59,6 +59,7 @@ global %1
 
 ENTRY_NOERR pv_entry_de, 0
 ENTRY_NOERR pv_entry_db, 1
+ENTRY_NOERR pv_entry_nmi, 2               ; the NMI callback (CALLBACKTYPE_nmi)
 ENTRY_NOERR pv_entry_bp, 3
 ENTRY_NOERR pv_entry_ud, 6
 ENTRY_NOERR pv_entry_nm, 7
