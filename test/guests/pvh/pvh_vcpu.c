@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// PVH guest: VCPUOP vcpu_info / runstate registration, is_up and the Xen timers, with hostile input.
+// PVH guest: VCPUOP vcpu_info / runstate registration, is_up, the Xen timers
+// and a virtual NMI (VCPUOP_send_nmi), with hostile input.
 #include "pvh.h"
 
 const char test_name[] = "pvh_vcpu";
@@ -219,6 +220,26 @@ static void check_timer_hostile(void)
               "singleshot timer in the past: no upcall within 1 s");
 }
 
+static volatile unsigned int nmis;
+
+static void on_nmi(struct trap_frame *f)
+{
+    (void)f;
+    nmis++;
+}
+
+/* An NMI sent to itself arrives as vector 2 on the way back from the
+ * hypercall, interrupts off or not. */
+static void check_send_nmi(void)
+{
+    trap_set_handler(2, on_nmi);
+    EXPECT_RC("VCPUOP_send_nmi(vcpu 99)", hc_vcpu_op(VCPUOP_send_nmi, 99, NULL), -XEN_ENOENT);
+    EXPECT_RC("VCPUOP_send_nmi(itself)", hc_vcpu_op(VCPUOP_send_nmi, 0, NULL), 0);
+    CHECK_EQ("NMIs taken after send_nmi", nmis, 1);
+    trap_set_handler(2, NULL);
+    info("VCPUOP_send_nmi: the NMI taken as vector 2 right after the hypercall");
+}
+
 void test_main(void)
 {
     xen_events_init();
@@ -231,4 +252,5 @@ void test_main(void)
     check_timer_op();
     check_timer_stops();
     check_timer_hostile();
+    check_send_nmi();
 }

@@ -108,6 +108,7 @@ struct sched_remote_shutdown {
 
 /* vcpu_op (public/vcpu.h). */
 #define VCPUOP_is_up 3
+#define VCPUOP_send_nmi 11
 #define VCPUOP_get_runstate_info 4
 #define VCPUOP_register_runstate_memory_area 5
 #define VCPUOP_set_periodic_timer 6
