@@ -367,4 +367,5 @@ const struct domain_ops pv_domain_ops = {
     .vcpu_initialise = pv_vcpu_initialise,
     .vcpu_up = pv_vcpu_up,
     .vcpu_down = pv_vcpu_down,
+    .dump = pv_domain_dump,
 };

@@ -41,6 +41,7 @@ void pv_deliver_failsafe(struct vcpu *v);
 /* An event upcall, if one is pending and not masked. */
 void pv_deliver_events(struct vcpu *v);
 void pv_deliver_nmi(struct vcpu *v);
+void pv_domain_dump(struct domain *d); /* domain_ops.dump (pv_dump.c) */
 /* Run v until its pCPU is wanted back, it blocks or its domain dies. */
 void pv_vcpu_run(struct vcpu *v);
 /* The exit of the last pv_enter(), by vector (pv_run.c). */

@@ -3,9 +3,9 @@
  * from a timer on the boot CPU. */
 #include <hv/boot.h>
 #include <hv/console.h>
+#include <hv/domain.h>
 #include <hv/hcstats.h>
 #include <hv/heap.h>
-#include <hv/hvm/platform.h>
 #include <hv/mm.h>
 #include <hv/paging.h>
 #include <hv/panic.h>
@@ -74,6 +74,19 @@ static void key_timers(unsigned char key)
     timers_dump();
 }
 
+static void dump_domain(struct domain *d, void *arg)
+{
+    (void)arg;
+    if (d->ops->dump)
+        d->ops->dump(d);
+}
+
+static void key_vcpus(unsigned char key)
+{
+    (void)key;
+    domain_for_each(dump_domain, NULL);
+}
+
 static void key_reboot(unsigned char key)
 {
     (void)key;
@@ -97,7 +110,7 @@ void debugkeys_init(void)
     keyhandler_register('t', key_timers, "armed timers on every CPU");
     keyhandler_register('R', key_reboot, "reboot the machine");
     hcstats_init();
-    hvm_dump_init();
+    keyhandler_register('v', key_vcpus, "every domain's vCPUs: what each waits for, its devices");
     timer_init(&console_poll_timer, console_poll, NULL, "console-poll");
     timer_set(&console_poll_timer, now_ns() + CONSOLE_POLL_NS);
 }

@@ -108,4 +108,5 @@ const struct domain_ops hvm_domain_ops = {
     .copy_to_guest = hvm_copy_to_guest,
     .copy_to_guest_kernel = hvm_copy_to_guest_kernel,
     .guest_frame_get = hvm_guest_frame_get,
+    .dump = hvm_domain_dump,
 };

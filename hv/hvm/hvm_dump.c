@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * The 'v' debug key: what every HVM/PVH vCPU waits for and what its
- * platform has pending — halt and block flags, the wake timer, LAPIC
- * IRR/ISR and timer, PIC and IOAPIC lines, the UART. For a guest that
- * stopped making progress (the boot runner presses it on a timeout): a
- * lost interrupt shows as a raised line or IRR bit beside a halted vCPU.
+ * An HVM/PVH domain for the 'v' debug key (domain_ops.dump): what every
+ * vCPU waits for and what its platform has pending — halt and block
+ * flags, the wake timer, LAPIC IRR/ISR and timer, PIC and IOAPIC lines,
+ * the UART. For a guest that stopped making progress (the boot runner
+ * presses it on a timeout): a lost interrupt shows as a raised line or IRR
+ * bit beside a halted vCPU.
  *
  * Locking: the device state is copied under the platform lock and printed
  * after it; the vCPU flags are read without a lock (debug output). The
- * printing happens under the domain list's lock (domain_for_each), so a
- * domain created or destroyed meanwhile waits for a few lines of output.
+ * key prints under the domain list's lock (domain_for_each), so a domain
+ * created or destroyed meanwhile waits for a few lines of output.
  */
-#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/hvm/platform_internal.h>
 #include <hv/lib.h>
@@ -38,12 +38,10 @@ static long us_until(uint64_t when, uint64_t now)
 
 static void dump_vcpu(struct vcpu *v, const struct vlapic *l, uint64_t guest_now)
 {
-    bool upcall = v->xen && v->xen->vinfo && v->xen->vinfo->evtchn_upcall_pending;
     char irr[8], isr[8];
 
-    printk("  vCPU%u: %s%s%s%s, sched %s, exits %lu, wake timer %s %ld us\n", v->id,
+    printk("  vCPU%u: %s%s, sched %s, exits %lu, wake timer %s %ld us\n", v->id,
            v->halted ? "halted" : "running", v->wait_for_sipi ? " wait-for-SIPI" : "",
-           v->xen && v->xen->blocked ? " xen-blocked" : "", upcall ? " upcall-pending" : "",
            sched_state_name(v->sched.unit.state), v->nr_exits,
            v->wake_timer.armed ? "in" : "off",
            v->wake_timer.armed ? us_until(v->wake_timer.expires, now_ns()) : 0L);
@@ -53,6 +51,7 @@ static void dump_vcpu(struct vcpu *v, const struct vlapic *l, uint64_t guest_now
            l->timer_deadline_ns == HVM_NO_DEADLINE ? 0L
                                                    : us_until(l->timer_deadline_ns, guest_now),
            l->tsc_deadline_ns ? "armed" : "off");
+    xen_vcpu_dump(v);
 }
 
 /* Copied under the platform lock, printed after it. */
@@ -83,13 +82,12 @@ static void snap_platform(struct hvm_platform *p, struct platform_snap *s)
 
 static struct platform_snap snap; /* one key press at a time (console poller) */
 
-static void dump_domain(struct domain *d, void *arg)
+void hvm_domain_dump(struct domain *d)
 {
     struct hvm_platform *p = d->platform;
     const struct vpic_chip *m = &snap.pic.chip[0], *sl = &snap.pic.chip[1];
     uint64_t guest_now;
 
-    (void)arg;
     if (!p)
         return;
     snap_platform(p, &snap);
@@ -105,15 +103,4 @@ static void dump_domain(struct domain *d, void *arg)
     printk("  UART: IER 0x%x LSR 0x%x THRE-irq %u line %u, RX FIFO %u, typed %u, "
            "console line %u bytes\n", snap.uart.ier, snap.uart.lsr, snap.uart.thre_pending,
            snap.uart.irq_level, snap.uart.rx_count, snap.rx_count, snap.con_len);
-}
-
-static void key_hvm(unsigned char key)
-{
-    (void)key;
-    domain_for_each(dump_domain, NULL);
-}
-
-void hvm_dump_init(void)
-{
-    keyhandler_register('v', key_hvm, "HVM/PVH vCPUs: halt, LAPIC, PIC, IOAPIC, UART");
 }

@@ -112,6 +112,8 @@ struct domain_ops {
      * domain is destroyed; optional (translated guests map it through
      * their p2m instead). 0 or -errno. */
     int (*frame_share)(struct domain *d, paddr_t pa);
+    /* The 'v' debug key: the domain's vCPUs and devices (optional). */
+    void (*dump)(struct domain *d);
 };
 
 extern const struct domain_ops hvm_domain_ops;

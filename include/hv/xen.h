@@ -99,6 +99,8 @@ void xen_vcpu_info_changed(struct vcpu *v);
 /* Event upcall to deliver now? (vector, or -1). Clears nothing. */
 int xen_pending_upcall(struct vcpu *v);
 /* Should a halted/blocked vCPU wake for events? */
+/* The 'v' debug key's line for a vCPU's Xen wait state (hv/xen/xen_dump.c). */
+void xen_vcpu_dump(const struct vcpu *v);
 bool xen_vcpu_has_events(struct vcpu *v);
 /* SCHEDOP_poll (hv/xen/poll.c): start polling (0 with the vCPU blocked,
  * or 0 at once when a port is already pending); end a block or poll that

@@ -36,8 +36,8 @@ uint64_t hvm_platform_poll(struct vcpu *v);
 /* Deliver a pending interrupt if the vCPU can take one, else ask for an
  * interrupt window. Returns true if HLT should end (something pending). */
 bool hvm_platform_inject(struct vcpu *v);
-/* The 'v' debug key: every HVM/PVH vCPU and its devices (hvm_dump.c). */
-void hvm_dump_init(void);
+/* domain_ops.dump of HVM/PVH domains: vCPUs and devices (hvm_dump.c). */
+void hvm_domain_dump(struct domain *d);
 /* Guest time of a domain: nanoseconds since it was created. */
 uint64_t hvm_guest_now(const struct domain *d);
 /* The APIC base MSR (0x1b) of a vCPU: 0, or -1 for #GP. */
