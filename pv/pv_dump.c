@@ -10,7 +10,8 @@
 
 void pv_domain_dump(struct domain *d)
 {
-    printk("d%u PV: %u vCPU%s\n", d->id, d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s");
+    printk("d%u %s: %u vCPU%s\n", d->id, domain_type_name(d->type), d->nr_vcpus,
+           d->nr_vcpus == 1 ? "" : "s");
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
         const struct pv_vcpu *p;

@@ -178,7 +178,6 @@ void timers_dump(void)
                c, pc->timer_irqs, pc->timer_deadline, pc->timer_rescues);
         /* Lists of other CPUs may change under us; this is debug output. */
         for (struct timer *t = pc->timer_head; t; t = t->next)
-            printk("    %-16s expires in %ld us\n", t->name,
-                   (long)(t->expires - now) / 1000);
+            printk("    %-16s expires in %ld us\n", t->name, time_us_until(t->expires, now));
     }
 }

@@ -6,8 +6,8 @@
  * the softirq, so nothing programs that CPU's timer again. The boot CPU
  * keeps its interrupts, so that it can find the overdue CPU and wake it.
  */
-#include <hv/percpu.h>
 #include <hv/boot.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/time.h>
 

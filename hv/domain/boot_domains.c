@@ -68,11 +68,6 @@ static int domain_type_parse(const char *word, enum domain_type *type)
     return -EINVAL;
 }
 
-static const char *domain_type_name(enum domain_type type)
-{
-    return type == DOMAIN_PV ? "PV" : type == DOMAIN_PVH ? "PVH" : "HVM";
-}
-
 /* Split "<path> options -- guest" in place: returns the options part and
  * sets *guest to the guest's command line ("" if none). */
 static char *module_split(char *cmdline, const char **guest)

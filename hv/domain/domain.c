@@ -168,6 +168,11 @@ int domain_build(struct domain *d, const struct domain_config *cfg)
     return d->ops->build(d, cfg);
 }
 
+const char *domain_type_name(enum domain_type type)
+{
+    return type == DOMAIN_PV ? "PV" : type == DOMAIN_PVH ? "PVH" : "HVM";
+}
+
 const char *shutdown_reason_name(enum shutdown_reason r)
 {
     static const char *const names[] = { "running", "poweroff", "reboot", "crash" };

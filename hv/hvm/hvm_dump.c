@@ -31,11 +31,6 @@ static const char *highest_vector(const uint32_t reg[8], char buf[8])
     return "none";
 }
 
-static long us_until(uint64_t when, uint64_t now)
-{
-    return (long)(when - now) / 1000;
-}
-
 static void dump_vcpu(struct vcpu *v, const struct vlapic *l, uint64_t guest_now)
 {
     char irr[8], isr[8];
@@ -44,12 +39,12 @@ static void dump_vcpu(struct vcpu *v, const struct vlapic *l, uint64_t guest_now
            v->halted ? "halted" : "running", v->wait_for_sipi ? " wait-for-SIPI" : "",
            sched_state_name(v->sched.unit.state), v->nr_exits,
            v->wake_timer.armed ? "in" : "off",
-           v->wake_timer.armed ? us_until(v->wake_timer.expires, now_ns()) : 0L);
+           v->wake_timer.armed ? time_us_until(v->wake_timer.expires, now_ns()) : 0L);
     printk("    LAPIC: IRR top %s, ISR top %s, TPR 0x%x, SVR 0x%x, LVT timer 0x%x, "
            "timer in %ld us, TSC deadline %s\n",
            highest_vector(l->irr, irr), highest_vector(l->isr, isr), l->tpr, l->svr, l->lvt[0],
            l->timer_deadline_ns == HVM_NO_DEADLINE ? 0L
-                                                   : us_until(l->timer_deadline_ns, guest_now),
+                                                   : time_us_until(l->timer_deadline_ns, guest_now),
            l->tsc_deadline_ns ? "armed" : "off");
     xen_vcpu_dump(v);
 }
@@ -92,7 +87,7 @@ void hvm_domain_dump(struct domain *d)
         return;
     snap_platform(p, &snap);
     guest_now = hvm_guest_now(d);
-    printk("d%u %s: guest time %lu ms\n", d->id, d->type == DOMAIN_PVH ? "PVH" : "HVM",
+    printk("d%u %s: guest time %lu ms\n", d->id, domain_type_name(d->type),
            guest_now / 1000000);
     for (unsigned int i = 0; i < d->nr_vcpus && i < MAX_VCPUS; i++)
         if (d->vcpu[i])

@@ -19,6 +19,6 @@ void xen_vcpu_dump(const struct vcpu *v)
            "poll %u ports%s\n", x->blocked ? "blocked" : "not blocked",
            x->vinfo->evtchn_upcall_pending, x->vinfo->evtchn_upcall_mask,
            v->nmi_pending ? "pending" : "none", t->armed ? "in" : "off",
-           t->armed ? (long)(t->expires - now_ns()) / 1000 : 0L, x->poll.nr,
+           t->armed ? time_us_until(t->expires, now_ns()) : 0L, x->poll.nr,
            x->poll.deadline_ns ? " with a timeout" : "");
 }

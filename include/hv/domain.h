@@ -183,6 +183,7 @@ unsigned int boot_domains_create(void);
 /* From now on the last domain to end means an empty machine. */
 void domains_boot_done(void);
 const char *shutdown_reason_name(enum shutdown_reason r);
+const char *domain_type_name(enum domain_type type); /* "HVM", "PVH", "PV" */
 
 /* CPUID as v's guest sees it (hv/hvm/cpuid.c). */
 struct cpuid_regs;

@@ -12,6 +12,11 @@ void time_calibrate(void);       /* boot CPU, interrupts off */
 uint64_t now_ns(void);           /* nanoseconds since boot, all CPUs agree */
 uint64_t tsc_to_ns(uint64_t tsc); /* a host TSC value on the now_ns() scale */
 void udelay(uint64_t us);
+/* Microseconds from now to when, negative once past (debug output). */
+static inline long time_us_until(uint64_t when, uint64_t now)
+{
+    return (long)(when - now) / 1000;
+}
 
 /*
  * One-shot timers, per CPU. A timer runs its function in softirq context
